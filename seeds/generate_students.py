@@ -403,20 +403,15 @@ def given_name(rng: random.Random) -> str:
 
 def make_skills(rng: random.Random, pool: Pool, year: int, years: int) -> str:
     seniority = (year - 1) / max(1, years - 1) if years > 1 else 0.6
-    chosen: list[tuple[str, float | None]] = []
-    for key, prob, base in pool:
-        if rng.random() < prob:
-            chosen.append((key, base))
-    # Real profiles have 5-12 entries: trim or top up from the pool.
+    # Real profiles have 5-12 entries.  Every pool skill gets a random priority
+    # biased by how common it is for the programme (weighted sampling without
+    # replacement), so trimming keeps the core skills and topping up adds likely ones.
     target = rng.choices(range(5, 13), weights=[10, 14, 16, 16, 14, 10, 7, 5], k=1)[0]
-    rng.shuffle(chosen)
-    if len(chosen) > target:
-        chosen = chosen[:target]
-    have = {k for k, _ in chosen}
-    spare = [(k, b) for k, _, b in pool if k not in have]
-    rng.shuffle(spare)
-    while len(chosen) < target and spare:
-        chosen.append(spare.pop())
+    ranked = sorted(pool, key=lambda item: -(rng.random() ** (1.0 / item[1])))
+    listed = [(key, base) for key, prob, base in ranked if rng.random() < prob]
+    listed_keys = {key for key, _ in listed}
+    spare = [(key, base) for key, _, base in ranked if key not in listed_keys]
+    chosen: list[tuple[str, float | None]] = (listed + spare)[:target]
     # Students tend to put their strongest/core skills first.
     chosen.sort(key=lambda kb: -(kb[1] or 2.5) + rng.random() * 1.5)
     items = []
