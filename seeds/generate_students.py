@@ -379,8 +379,9 @@ LANG_NAMES = {
     "yue": [("Cantonese", 16), ("粵語", 4), ("粤语", 1), ("cantonese", 1)],
     "cmn": [("Putonghua", 8), ("Mandarin", 10), ("普通話", 4), ("普通话", 2)],
 }
+# Other languages a few students list (all known to web/reference/languages.py).
 OTHER_LANGS = [("Japanese", 4), ("Korean", 2), ("French", 3), ("Spanish", 1), ("German", 1),
-               ("Hindi", 1), ("Urdu", 1), ("Tagalog", 1)]
+               ("日語", 1), ("Hokkien", 1)]
 
 YEAR_WEIGHTS = {1: 10, 2: 25, 3: 40, 4: 20, 5: 8}
 
