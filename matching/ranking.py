@@ -148,23 +148,47 @@ class PoolIndex:
             return np.flatnonzero(self._alive.view)
         return np.unique(np.fromiter((self._slot[k] for k in keys), dtype=np.int64))
 
-    def _coverage(
-        self, store: ClaimStore, reqs: tuple[Requirement, ...], sims: np.ndarray,
-        slots: np.ndarray, full: bool,
-    ) -> np.ndarray:
-        """Weighted coverage of ``reqs`` for the slots, as in the reference scorer."""
-        if not reqs:
-            return np.ones(len(slots))
-        if full:
+    def _entries(self, store: ClaimStore, sims: np.ndarray, slots: np.ndarray) -> tuple:
+        """The CSR entries worth looking at for a posting, for the given slots."""
+        if 4 * len(slots) > len(self._keys):  # most of the pool: use the arrays as they are
             codes, starts, lens = store.codes.view, store.starts.view, store.lens.view
-        else:
+            n, pick = len(starts), slots
+        else:  # a small subset gets its own CSR
             codes, _, starts = store.gather(slots)
-            lens = store.lens.view[slots]
-        total = np.zeros(len(starts))
+            lens, n, pick = store.lens.view[slots], len(slots), None
+        mask = (sims > 0).any(axis=0) if len(sims) else np.zeros(len(store.vocab), bool)
+        return (*store.relevant(mask, codes, starts, lens), n, pick)
+
+    @staticmethod
+    def _coverage(reqs: tuple[Requirement, ...], sims: np.ndarray, entries: tuple,
+                  count: int) -> np.ndarray:
+        """Weighted coverage of ``reqs`` (0..1 per slot), as in the reference scorer."""
+        if not reqs:
+            return np.ones(count)
+        codes, starts, rows, n, pick = entries
+        total = np.zeros(n)
         for i, r in enumerate(reqs):
-            total += r.weight * store.best(sims[i], r.min_level, codes, starts, lens)
+            total += r.weight * ClaimStore.best(sims[i], r.min_level, codes, starts, rows, n)
         total = total / weight_sum(reqs)
-        return total[slots] if full else total
+        return total if pick is None else total[pick]
+
+    def _scores(self, posting: PostingSpec, slots: np.ndarray, weights: Weights,
+                threshold: float) -> np.ndarray:
+        skill_reqs = posting.required + posting.preferred
+        n = len(slots)
+        sims = self.skills.vocab.similarities(
+            [canonical(r.skill) for r in skill_reqs], threshold)
+        entries = self._entries(self.skills, sims, slots) if skill_reqs else ()
+        nreq = len(posting.required)
+        req = self._coverage(posting.required, sims[:nreq], entries, n)
+        pref = self._coverage(posting.preferred, sims[nreq:], entries, n)
+        lang_sims = self.languages.vocab.similarities(
+            [canonical(r.skill) for r in posting.languages], threshold)
+        entries = self._entries(self.languages, lang_sims, slots) if posting.languages else ()
+        lang = self._coverage(posting.languages, lang_sims, entries, n)
+        avail = self._availability(posting, slots, weights)
+        total = combine(posting, weights, req, pref, lang, avail)
+        return np.broadcast_to(np.asarray(total, dtype=np.float64), (n,)).copy()
 
     def score_array(
         self,
@@ -184,21 +208,9 @@ class PoolIndex:
             Their scores, equal to :func:`matching.scoring.score`'s.
         """
         slots = self._slots_for(keys)
-        # a subset needs its own CSR; for most of the pool the full arrays are cheaper
-        full = keys is None or 4 * len(slots) > len(self._keys)
-        skill_reqs = posting.required + posting.preferred
-        sims = self.skills.vocab.similarities(
-            [canonical(r.skill) for r in skill_reqs], threshold)
-        nreq = len(posting.required)
-        req = self._coverage(self.skills, posting.required, sims[:nreq], slots, full)
-        pref = self._coverage(self.skills, posting.preferred, sims[nreq:], slots, full)
-        lang_sims = self.languages.vocab.similarities(
-            [canonical(r.skill) for r in posting.languages], threshold)
-        lang = self._coverage(self.languages, posting.languages, lang_sims, slots, full)
-        avail = self._availability(posting, slots, weights)
-        total = combine(posting, weights, req, pref, lang, avail)
-        total = np.broadcast_to(np.asarray(total, dtype=np.float64), (len(slots),)).copy()
-        return [self._keys[int(s)] for s in slots], total
+        scores = self._scores(posting, slots, weights, threshold)
+        all_keys = self._keys
+        return [all_keys[s] for s in slots.tolist()], scores
 
     def _availability(self, posting: PostingSpec, slots: np.ndarray,
                       weights: Weights) -> np.ndarray:
@@ -241,7 +253,7 @@ class PoolIndex:
             Sorted by score descending, then by the order candidates were added.
         """
         slots = self._slots_for(keys)
-        _, scores = self.score_array(posting, keys=keys, weights=weights, threshold=threshold)
+        scores = self._scores(posting, slots, weights, threshold)
         best = _top_k(scores, self._order.view[slots], top)
         matches = []
         for i in best:

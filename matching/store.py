@@ -178,24 +178,46 @@ class ClaimStore:
         idx = np.append(idx, self.codes.size - 1)  # the sentinel
         return self.codes.view[idx], (None if extra is None else extra[idx]), starts
 
-    def best(
-        self, sims: np.ndarray, min_level: int, codes: np.ndarray, starts: np.ndarray,
-        lens: np.ndarray,
-    ) -> np.ndarray:
-        """Each slot's best ``similarity * level_credit`` for one requirement.
+    @staticmethod
+    def relevant(
+        vocab_mask: np.ndarray, codes: np.ndarray, starts: np.ndarray, lens: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Keep only entries whose skill is similar to some requirement of the posting.
 
-        ``sims`` is the requirement's similarity with every vocabulary entry; the
-        credit table is built with the same float operations as
-        :func:`matching.scoring.level_credit`.
+        Others are worth 0 for every requirement, so dropping them (and candidates left
+        with nothing) changes no maximum and saves most of the work. Returns the kept
+        codes (plus the sentinel), their segment starts and the rows (slots) they
+        belong to.
+        """
+        if len(vocab_mask) == 0:
+            vocab_mask = np.zeros(1, dtype=bool)
+        keep = np.repeat(vocab_mask, LEVELS)[codes]
+        keep[-1] = True  # the sentinel
+        csum = np.zeros(len(keep) + 1, dtype=np.int64)
+        np.cumsum(keep, out=csum[1:])
+        kept_starts = csum[starts]
+        rows = np.flatnonzero(csum[starts + lens] > kept_starts)
+        return codes[keep], kept_starts[rows], rows
+
+    @staticmethod
+    def best(
+        sims: np.ndarray, min_level: int, codes: np.ndarray, starts: np.ndarray,
+        rows: np.ndarray, n: int,
+    ) -> np.ndarray:
+        """Each of ``n`` rows' best ``similarity * level_credit`` for one requirement.
+
+        ``sims`` is the requirement's similarity with every vocabulary entry and
+        ``codes, starts, rows`` come from :meth:`relevant`. The credit table uses the
+        same float operations as :func:`matching.scoring.level_credit`.
         """
         if len(sims) == 0:
             sims = np.zeros(1)  # empty vocabulary: only the sentinel is looked up
         credit = np.minimum(1.0, np.arange(LEVELS) / min_level)
         table = (sims[:, None] * credit[None, :]).ravel()
-        values = table[codes]
-        best = np.maximum.reduceat(values, starts) if len(starts) else values[:0]
-        best[lens == 0] = 0.0
-        return best
+        out = np.zeros(n)
+        if len(rows):
+            out[rows] = np.maximum.reduceat(table[codes], starts)
+        return out
 
     @property
     def nbytes(self) -> int:

@@ -1,0 +1,1 @@
+"""Evaluation data and its seeded generator for the matcher."""
