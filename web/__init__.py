@@ -1,0 +1,94 @@
+"""The Talent Bridge web application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from web.config import INSTANCE_DIR, Config, config_from_env
+
+
+def create_app(config: Config | type[Config] | dict[str, Any] | None = None) -> Flask:
+    """Build the app; tests pass a config object or a mapping of overrides."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    if config is None:
+        app.config.from_object(config_from_env())
+    elif isinstance(config, dict):
+        app.config.from_object(config_from_env())
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from web import models
+    from web.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from web.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> models.User | None:
+        return db.session.get(models.User, int(user_id))
+
+
+def register_blueprints(app: Flask) -> None:
+    from web.auth import bp as auth_bp
+    from web.coordinator import bp as coordinator_bp
+    from web.employer import bp as employer_bp
+    from web.public import bp as public_bp
+    from web.student import bp as student_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(student_bp, url_prefix="/student")
+    app.register_blueprint(employer_bp, url_prefix="/employer")
+    app.register_blueprint(coordinator_bp, url_prefix="/coordinator")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from web.extensions import db
+
+    def render_error(error: Any) -> tuple[str, int]:
+        code = getattr(error, "code", 500) or 500
+        if code >= 500:
+            db.session.rollback()
+        return render_template("errors/error.html", code=code), code
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from web import formatting
+
+    formatting.register(app)
+
+    @app.context_processor
+    def inject_request_path() -> dict[str, Any]:
+        return {"current_path": request.path}
+
+
+def register_commands(app: Flask) -> None:
+    from web.cli import register
+
+    register(app)

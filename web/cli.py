@@ -1,0 +1,40 @@
+"""Command-line tools: flask --app wsgi users|demo|seeds|rank ..."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy.exc import IntegrityError
+
+from web.extensions import db
+from web.passwords import password_problems, personal_words
+from web.services import accounts
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create-coordinator")
+@click.argument("email")
+@click.password_option(help="The password; asked for (twice, hidden) when not given.")
+def create_coordinator(email: str, password: str) -> None:
+    """Create a programme coordinator account."""
+    problems = password_problems(password, personal_words(email))
+    if problems:
+        raise click.ClickException(problems[0])
+    if accounts.email_taken(email):
+        raise click.ClickException(f"An account with the email {email} already exists.")
+    accounts.create_user(email, password, "coordinator")
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # a concurrent run created it first
+        db.session.rollback()
+        raise click.ClickException(f"An account with the email {email} already exists.") from exc
+    click.echo(f"Coordinator {email.strip().lower()} created.")
+
+
+def register(app: Flask) -> None:
+    from web.demo import demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

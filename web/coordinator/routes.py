@@ -1,0 +1,101 @@
+"""The coordinator portal. Access is checked once, in web/coordinator/__init__.py."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from web.coordinator import bp
+from web.extensions import db
+from web.models import EmployerMembership, Firm, Posting
+from web.services import accounts, programme
+from web.services import postings as posting_service
+from web.student.forms import ConfirmForm
+
+MEMBERSHIP_FILTERS = ("pending", "approved", "rejected")
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+@bp.route("/")
+def dashboard() -> str:
+    return render_template("coordinator/dashboard.html", overview=programme.overview())
+
+
+@bp.route("/employers")
+def employers() -> str:
+    status = request.args.get("status", "pending")
+    if status not in MEMBERSHIP_FILTERS:
+        status = "pending"
+    page = db.paginate(
+        select(EmployerMembership)
+        .where(EmployerMembership.status == status)
+        .options(selectinload(EmployerMembership.user), selectinload(EmployerMembership.firm))
+        .order_by(EmployerMembership.created_at, EmployerMembership.id),
+        page=_page(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "coordinator/employers.html",
+        page=page,
+        status=status,
+        filters=MEMBERSHIP_FILTERS,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/employers/<int:membership_id>/<any(approve, reject):decision>")
+def decide_employer(membership_id: int, decision: str) -> Response:
+    membership = db.session.get(EmployerMembership, membership_id)
+    if membership is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        accounts.decide_membership(membership, decision == "approve", current_user)
+        db.session.commit()
+        if decision == "approve":
+            flash(
+                _(
+                    "%(email)s can now act for %(firm)s.",
+                    email=membership.user.email,
+                    firm=membership.firm.name,
+                ),
+                "success",
+            )
+        else:
+            flash(_("%(email)s was not approved.", email=membership.user.email), "info")
+    return redirect(url_for("coordinator.employers", status=request.args.get("status", "pending")))
+
+
+@bp.route("/firms")
+def firms() -> str:
+    page = db.paginate(
+        select(Firm).order_by(Firm.name),
+        page=_page(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    counts = programme.firm_posting_counts([f.id for f in page.items])
+    return render_template("coordinator/firms.html", page=page, counts=counts)
+
+
+@bp.route("/postings")
+def postings() -> str:
+    status = request.args.get("status", "")
+    stmt = select(Posting).options(selectinload(Posting.firm))
+    if status in ("draft", "open", "closed"):
+        stmt = stmt.where(Posting.status == status)
+    page = db.paginate(
+        stmt.order_by(Posting.ref),
+        page=_page(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    counts = posting_service.applicant_counts([p.id for p in page.items])
+    return render_template("coordinator/postings.html", page=page, counts=counts, status=status)

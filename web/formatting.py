@@ -1,0 +1,80 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+from web.reference.institutions import institution_name
+from web.reference.languages import LEVEL_LABELS, language_name
+
+STATUS_LABELS = {
+    "submitted": _l("Submitted"),
+    "under_review": _l("Under review"),
+    "shortlisted": _l("Shortlisted"),
+    "interview": _l("Interview"),
+    "offered": _l("Offered"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+    "draft": _l("Draft"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "pending": _l("Pending"),
+    "approved": _l("Approved"),
+}
+STATUS_COLOURS = {
+    "submitted": "secondary",
+    "under_review": "info",
+    "shortlisted": "primary",
+    "interview": "primary",
+    "offered": "warning",
+    "accepted": "success",
+    "declined": "dark",
+    "rejected": "danger",
+    "withdrawn": "light",
+    "draft": "secondary",
+    "open": "success",
+    "closed": "dark",
+    "pending": "warning",
+    "approved": "success",
+}
+SKILL_LEVEL_LABELS = {
+    1: _l("Basic"),
+    2: _l("Elementary"),
+    3: _l("Intermediate"),
+    4: _l("Advanced"),
+    5: _l("Expert"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def fmt_date(value: date | None) -> str:
+    return format_date(value, "medium") if value else "—"
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    return format_datetime(value, "medium") if value else "—"
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        date=fmt_date,
+        datetime=fmt_datetime,
+        status_label=status_label,
+        institution=institution_name,
+        language=language_name,
+        language_level=lambda level: str(LEVEL_LABELS.get(level, level)),
+        skill_level=lambda level: str(SKILL_LEVEL_LABELS.get(level, level)),
+    )
+    app.jinja_env.globals.update(
+        status_colour=lambda s: STATUS_COLOURS.get(s, "secondary"),
+        current_locale=lambda: str(get_locale() or "en").replace("_", "-"),
+    )

@@ -1,0 +1,80 @@
+"""Applications, one per student and posting, with the history of their stages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from web.extensions import db
+from web.models.base import TimestampMixin, utcnow
+
+if TYPE_CHECKING:
+    from web.models.postings import Posting
+    from web.models.students import StudentProfile
+    from web.models.users import User
+
+APPLICATION_STATUSES = (
+    "submitted",
+    "under_review",
+    "shortlisted",
+    "interview",
+    "offered",
+    "accepted",
+    "declined",
+    "rejected",
+    "withdrawn",
+)
+# Stages after which nothing more happens to an application.
+CLOSED_STATUSES = ("accepted", "declined", "rejected", "withdrawn")
+_STATUS_SQL = ", ".join(f"'{s}'" for s in APPLICATION_STATUSES)
+
+
+class Application(TimestampMixin, db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("student_id", "posting_id"),
+        CheckConstraint(f"status IN ({_STATUS_SQL})", name="status"),
+        Index("ix_applications_posting_status", "posting_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("student_profiles.id", ondelete="CASCADE"), index=True
+    )
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
+    cover_note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+
+    student: Mapped[StudentProfile] = relationship()
+    posting: Mapped[Posting] = relationship(back_populates="applications")
+    events: Mapped[list[ApplicationEvent]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="ApplicationEvent.at",
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+
+class ApplicationEvent(db.Model):
+    """One change of stage: who, when, from, to."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

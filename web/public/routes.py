@@ -1,0 +1,60 @@
+"""Pages anyone can see: the front page and the list of open internships."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from web.public import bp
+from web.public.forms import PostingSearchForm
+from web.services import postings as posting_service
+
+
+@bp.route("/")
+def index() -> Response | str:
+    if current_user.is_authenticated:
+        from web.auth.routes import home_for
+
+        return redirect(home_for(current_user))
+    return render_template("public/index.html")
+
+
+@bp.route("/postings")
+def postings() -> str:
+    form = PostingSearchForm(request.args)
+    firms = posting_service.firms_with_open_postings()
+    form.firm.choices = [(0, _("All firms"))] + [(f.id, f.name) for f in firms]
+    q = (form.q.data or "").strip()[:100]
+    firm_id = form.firm.data if form.firm.data in {f.id for f in firms} else None
+    page = posting_service.paginate(
+        posting_service.open_postings_query(q, firm_id),
+        request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"],
+    )
+    return render_template("public/postings.html", form=form, page=page, q=q, firm_id=firm_id or 0)
+
+
+@bp.route("/postings/<ref>")
+def posting(ref: str) -> str:
+    item = posting_service.get_by_ref(ref)
+    if item is None or item.status == "draft":
+        abort(404)
+    application = None
+    apply_form = None
+    if current_user.is_authenticated and current_user.is_student:
+        from web.services import applications as application_service
+        from web.student.forms import ApplyForm
+
+        application = application_service.find(current_user.profile, item)
+        apply_form = ApplyForm()
+    return render_template(
+        "public/posting.html",
+        posting=item,
+        application=application,
+        apply_form=apply_form,
+        accepting=item.accepts_applications(date.today()),
+    )

@@ -1,0 +1,1 @@
+"""Reference lists the programme relies on: institutions and spoken languages."""

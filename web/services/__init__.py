@@ -1,0 +1,1 @@
+"""Services do the work behind the views: they add and flush, the caller commits."""

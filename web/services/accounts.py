@@ -1,0 +1,120 @@
+"""Creating accounts, logging in, and deciding on employers."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from web.extensions import db
+from web.models import EmployerMembership, Firm, StudentProfile, User
+from web.models.base import utcnow
+from web.models.users import normalise_email
+from web.services import audit
+
+
+class AccountError(ValueError):
+    """A request that cannot be carried out, with a message for the user."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def email_taken(email: str) -> bool:
+    return find_user(email) is not None
+
+
+def create_user(email: str, password: str | None, role: str) -> User:
+    user = User(email=email, role=role)
+    if password is not None:
+        user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+def new_profile(full_name: str) -> StudentProfile:
+    return StudentProfile(full_name=full_name.strip())
+
+
+def register_student(email: str, password: str, full_name: str) -> User:
+    user = create_user(email, password, "student")
+    user.profile = new_profile(full_name)
+    db.session.flush()
+    return user
+
+
+def find_firm_by_name(name: str) -> Firm | None:
+    return db.session.scalar(select(Firm).where(func.lower(Firm.name) == name.strip().lower()))
+
+
+def register_employer(
+    email: str,
+    password: str,
+    *,
+    firm_id: int | None,
+    new_firm_name: str = "",
+    new_firm_name_zh: str = "",
+    job_title: str = "",
+) -> User:
+    """An employer joins an existing firm or proposes a new one; both wait for approval."""
+    if firm_id:
+        firm = db.session.get(Firm, firm_id)
+        if firm is None:
+            raise AccountError(_("Choose a firm from the list."), field="firm_id")
+    else:
+        existing = find_firm_by_name(new_firm_name)
+        if existing is not None:
+            firm = existing
+        else:
+            firm = Firm(
+                name=new_firm_name.strip(),
+                name_zh=new_firm_name_zh.strip() or None,
+                city="Shenzhen",
+            )
+            db.session.add(firm)
+    user = create_user(email, password, "employer")
+    user.membership = EmployerMembership(firm=firm, job_title=job_title.strip() or None)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None, without saying which part was wrong."""
+    user = find_user(email)
+    if user is None or not user.check_password(password) or not user.is_enabled:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def decide_membership(membership: EmployerMembership, approve: bool, by: User) -> None:
+    membership.status = "approved" if approve else "rejected"
+    membership.decided_by_id = by.id
+    membership.decided_at = utcnow()
+    audit.record(
+        by,
+        "employer.approved" if approve else "employer.rejected",
+        membership.user,
+        firm=membership.firm.name,
+        email=membership.user.email,
+    )
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only local paths are followed after login: no open redirect."""
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    )

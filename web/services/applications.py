@@ -1,0 +1,101 @@
+"""Applying, withdrawing, and the stage history of an application."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from web.extensions import db
+from web.models import Application, ApplicationEvent, Posting, StudentProfile, User
+
+
+class ApplicationError(ValueError):
+    """An application that cannot be made or changed, with the reason for the user."""
+
+
+def find(profile: StudentProfile | None, posting: Posting) -> Application | None:
+    if profile is None:
+        return None
+    return db.session.scalar(
+        select(Application).where(
+            Application.student_id == profile.id, Application.posting_id == posting.id
+        )
+    )
+
+
+def apply(
+    profile: StudentProfile, posting: Posting, cover_note: str, *, today: date
+) -> Application:
+    """Create the application; the database's unique constraint settles any race."""
+    if not posting.accepts_applications(today):
+        raise ApplicationError(_("This posting is no longer taking applications."))
+    if find(profile, posting) is not None:
+        raise ApplicationError(_("You have already applied to this internship."))
+    application = Application(
+        student_id=profile.id, posting_id=posting.id, cover_note=cover_note.strip()
+    )
+    application.events.append(ApplicationEvent(actor_id=profile.user_id, to_status="submitted"))
+    try:
+        with db.session.begin_nested():
+            db.session.add(application)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise ApplicationError(_("You have already applied to this internship.")) from exc
+    return application
+
+
+def change_status(application: Application, to_status: str, actor: User, note: str = "") -> None:
+    if application.status == to_status:
+        return
+    application.events.append(
+        ApplicationEvent(
+            actor_id=actor.id,
+            from_status=application.status,
+            to_status=to_status,
+            note=note or None,
+        )
+    )
+    application.status = to_status
+
+
+def withdraw(application: Application, actor: User) -> None:
+    if not application.is_open:
+        raise ApplicationError(_("This application is already closed."))
+    change_status(application, "withdrawn", actor)
+
+
+def for_student_query(profile: StudentProfile) -> Select[tuple[Application]]:
+    return (
+        select(Application)
+        .where(Application.student_id == profile.id)
+        .options(selectinload(Application.posting).selectinload(Posting.firm))
+        .order_by(Application.created_at.desc(), Application.id.desc())
+    )
+
+
+def for_posting_query(posting: Posting) -> Select[tuple[Application]]:
+    return (
+        select(Application)
+        .where(Application.posting_id == posting.id, Application.status != "withdrawn")
+        .options(
+            selectinload(Application.student).selectinload(StudentProfile.skills),
+            selectinload(Application.student).selectinload(StudentProfile.user),
+        )
+        .order_by(Application.created_at, Application.id)
+    )
+
+
+def owned_by_student(application_id: int, profile: StudentProfile) -> Application | None:
+    """An application, only if it belongs to this student (else None: a 404, not a leak)."""
+    return db.session.scalar(
+        select(Application)
+        .where(Application.id == application_id, Application.student_id == profile.id)
+        .options(
+            selectinload(Application.posting).selectinload(Posting.firm),
+            selectinload(Application.events),
+        )
+    )

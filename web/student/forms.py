@@ -1,0 +1,80 @@
+"""The student's profile and application forms."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from web.forms_common import (
+    check_no_duplicate_languages,
+    check_no_duplicate_skills,
+    language_list,
+    skill_list,
+)
+from web.reference.institutions import institution_choices
+
+YEAR_CHOICES = [(n, str(n)) for n in range(1, 8)]
+
+
+class ProfileForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    university = SelectField(_l("University"), validators=[DataRequired()])
+    programme = StringField(
+        _l("Programme"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("For example: BEng Computer Science"),
+    )
+    year_of_study = SelectField(
+        _l("Year of study"), coerce=int, choices=YEAR_CHOICES, validators=[Optional()]
+    )
+    graduation_year = IntegerField(
+        _l("Graduation year"),
+        validators=[Optional(), NumberRange(min=2000, max=2100)],
+    )
+    skills = skill_list(_l("Skills"))
+    languages = language_list(_l("Languages"))
+    available_from = DateField(_l("Available from"), validators=[Optional()])
+    available_to = DateField(_l("Available until"), validators=[Optional()])
+    bio = TextAreaField(
+        _l("About you"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l(
+            "A few sentences for employers: interests, projects, what you hope to learn."
+        ),
+    )
+    add_rows = SubmitField(_l("Add more rows"))
+    submit = SubmitField(_l("Save profile"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.university.choices = [("", "—"), *institution_choices()]
+
+    def validate_available_to(self, field: DateField) -> None:
+        start: date | None = self.available_from.data
+        if field.data and start and field.data <= start:
+            raise ValidationError(_l("The end of your availability must come after its start."))
+
+    def validate_skills(self, field: object) -> None:
+        check_no_duplicate_skills(self.skills)
+
+    def validate_languages(self, field: object) -> None:
+        check_no_duplicate_languages(self.languages)
+
+
+class ApplyForm(FlaskForm):
+    cover_note = TextAreaField(
+        _l("Cover note"),
+        validators=[DataRequired(), Length(min=20, max=3000)],
+        description=_l("Why this internship, and what you would bring (20 to 3,000 characters)."),
+    )
+    submit = SubmitField(_l("Send application"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for buttons that change state, so that they carry a CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))

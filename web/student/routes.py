@@ -1,0 +1,154 @@
+"""The student portal. Access is checked once, in web/student/__init__.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from web.extensions import db
+from web.forms_common import filled_languages, filled_skills, pad_rows
+from web.models import Application, StudentProfile
+from web.services import applications as application_service
+from web.services import postings as posting_service
+from web.services.profiles import ProfileData, save_profile
+from web.student import bp
+from web.student.forms import ApplyForm, ConfirmForm, ProfileForm
+
+
+def _profile() -> StudentProfile:
+    profile = current_user.profile
+    if profile is None:  # an account made before profiles existed: give it one
+        profile = StudentProfile(user=current_user, full_name="")
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def _own_application(application_id: int) -> Application:
+    application = application_service.owned_by_student(application_id, _profile())
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.route("/")
+def dashboard() -> str:
+    profile = _profile()
+    recent = db.session.scalars(application_service.for_student_query(profile).limit(5)).all()
+    return render_template("student/dashboard.html", profile=profile, recent=recent)
+
+
+@bp.route("/profile")
+def profile() -> str:
+    return render_template("student/profile.html", profile=_profile())
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+def edit_profile() -> Response | str:
+    profile = _profile()
+    if request.method == "GET":
+        form = ProfileForm(
+            data={
+                "full_name": profile.full_name,
+                "university": profile.university or "",
+                "programme": profile.programme,
+                "year_of_study": profile.year_of_study,
+                "graduation_year": profile.graduation_year,
+                "available_from": profile.available_from,
+                "available_to": profile.available_to,
+                "bio": profile.bio,
+                "skills": [{"name": s.name, "level": s.level} for s in profile.skills],
+                "languages": [
+                    {"language": lang.language, "level": lang.level} for lang in profile.languages
+                ],
+            }
+        )
+    else:
+        form = ProfileForm()
+    if form.add_rows.data:
+        pad_rows(form.skills, extra=5)
+        pad_rows(form.languages, extra=2)
+    elif form.validate_on_submit():
+        save_profile(
+            profile,
+            ProfileData(
+                full_name=form.full_name.data,
+                university=form.university.data,
+                programme=form.programme.data,
+                year_of_study=form.year_of_study.data,
+                graduation_year=form.graduation_year.data,
+                available_from=form.available_from.data,
+                available_to=form.available_to.data,
+                bio=form.bio.data,
+                skills=filled_skills(form.skills),
+                languages=filled_languages(form.languages),
+            ),
+        )
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("student.profile"))
+    pad_rows(form.skills)
+    pad_rows(form.languages, extra=1)
+    return render_template("student/edit_profile.html", form=form)
+
+
+@bp.post("/postings/<ref>/apply")
+def apply(ref: str) -> Response | str:
+    posting = posting_service.get_by_ref(ref)
+    if posting is None or posting.status == "draft":
+        abort(404)
+    form = ApplyForm()
+    if not form.validate_on_submit():
+        for error in form.cover_note.errors:
+            flash(error, "danger")
+        return redirect(url_for("public.posting", ref=ref))
+    try:
+        application = application_service.apply(
+            _profile(), posting, form.cover_note.data, today=date.today()
+        )
+    except application_service.ApplicationError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("public.posting", ref=ref))
+    db.session.commit()
+    flash(_("Your application to %(firm)s is sent.", firm=posting.firm.name), "success")
+    return redirect(url_for("student.application", application_id=application.id))
+
+
+@bp.route("/applications")
+def applications() -> str:
+    page = db.paginate(
+        application_service.for_student_query(_profile()),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template("student/applications.html", page=page)
+
+
+@bp.route("/applications/<int:application_id>")
+def application(application_id: int) -> str:
+    return render_template(
+        "student/application.html",
+        application=_own_application(application_id),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/applications/<int:application_id>/withdraw")
+def withdraw(application_id: int) -> Response:
+    application = _own_application(application_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            application_service.withdraw(application, current_user)
+        except application_service.ApplicationError as exc:
+            flash(str(exc), "warning")
+        else:
+            db.session.commit()
+            flash(_("Your application is withdrawn."), "info")
+    return redirect(url_for("student.application", application_id=application.id))
