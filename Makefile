@@ -1,0 +1,58 @@
+# Talent Bridge: the two commands a new user needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-postgres lint bench migrate demo clean help
+
+help:
+	@echo "make run    - set up, migrate, load the demo and serve on http://$(HOST):$(PORT)"
+	@echo "make test   - run the whole test suite (SQLite)"
+	@echo "make test-postgres - the suite against TEST_DATABASE_URL (PostgreSQL)"
+	@echo "make lint   - ruff"
+	@echo "make bench  - the benchmarks under bench/"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installed requirements are stamped so that a change to either file reinstalls.
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+migrate: $(VENV)/.installed
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo
+
+run: demo
+	@echo "Serving Talent Bridge on http://$(HOST):$(PORT) (Ctrl-C to stop)."
+	@echo "Demo logins are printed above and kept in instance/demo-logins.txt."
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+test-postgres: $(VENV)/.installed-dev
+	@test -n "$$TEST_DATABASE_URL" || { echo "Set TEST_DATABASE_URL to a PostgreSQL URL."; exit 2; }
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(VENV)/.installed-dev
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
