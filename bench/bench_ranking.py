@@ -24,27 +24,94 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from matching import Candidate, PoolIndex, PostingSpec, Requirement, SkillClaim, score
 from matching.eval.surface import skill_keys, surface_form
 
-_ADJ = ("actuarial", "embedded", "quantum", "geospatial", "regulatory", "clinical",
-        "behavioural", "industrial", "marine", "semantic", "robotic", "acoustic",
-        "biometric", "satellite", "automotive", "energy", "carbon", "esg", "treasury",
-        "retail", "insurance", "wholesale", "mobile", "sovereign", "municipal")
-_NOUN = ("modelling", "analytics", "systems", "reporting", "auditing", "forecasting",
-         "optimisation", "engineering", "simulation", "research", "operations",
-         "design", "planning", "governance", "architecture", "testing", "pricing",
-         "controls", "strategy", "compliance", "monitoring", "tooling", "integration",
-         "visualisation", "scheduling")
+_ADJ = (
+    "actuarial",
+    "embedded",
+    "quantum",
+    "geospatial",
+    "regulatory",
+    "clinical",
+    "behavioural",
+    "industrial",
+    "marine",
+    "semantic",
+    "robotic",
+    "acoustic",
+    "biometric",
+    "satellite",
+    "automotive",
+    "energy",
+    "carbon",
+    "esg",
+    "treasury",
+    "retail",
+    "insurance",
+    "wholesale",
+    "mobile",
+    "sovereign",
+    "municipal",
+)
+_NOUN = (
+    "modelling",
+    "analytics",
+    "systems",
+    "reporting",
+    "auditing",
+    "forecasting",
+    "optimisation",
+    "engineering",
+    "simulation",
+    "research",
+    "operations",
+    "design",
+    "planning",
+    "governance",
+    "architecture",
+    "testing",
+    "pricing",
+    "controls",
+    "strategy",
+    "compliance",
+    "monitoring",
+    "tooling",
+    "integration",
+    "visualisation",
+    "scheduling",
+)
 
-_COMMON = ("python", "sql", "excel", "machine learning", "data analysis", "java",
-           "javascript", "communication", "statistics", "financial analysis",
-           "risk management", "react", "c++", "teamwork", "git", "docker", "aml")
+_COMMON = (
+    "python",
+    "sql",
+    "excel",
+    "machine learning",
+    "data analysis",
+    "java",
+    "javascript",
+    "communication",
+    "statistics",
+    "financial analysis",
+    "risk management",
+    "react",
+    "c++",
+    "teamwork",
+    "git",
+    "docker",
+    "aml",
+)
 
 POSTING = PostingSpec(
-    required=(Requirement("Python", 3), Requirement("机器学习", 3), Requirement("SQL", 2),
-              Requirement("Risk Management", 2, 2.0), Requirement("k8s", 2),
-              Requirement("反洗錢", 2)),
+    required=(
+        Requirement("Python", 3),
+        Requirement("机器学习", 3),
+        Requirement("SQL", 2),
+        Requirement("Risk Management", 2, 2.0),
+        Requirement("k8s", 2),
+        Requirement("反洗錢", 2),
+    ),
     preferred=(Requirement("PostgreSQL", 2), Requirement("Data Visualization", 2)),
     languages=(Requirement("English", 4), Requirement("普通話", 3)),
-    start=date(2027, 6, 1), end=date(2027, 8, 31),
+    start=date(2027, 6, 1),
+    end=date(2027, 8, 31),
 )
 
 
@@ -54,12 +121,13 @@ def make_pool(n: int, skills_per: int, seed: int) -> list[Candidate]:
     keys = skill_keys(exclude=set(skill_keys({"spoken"})))
     rng.shuffle(keys)
     keys = [*_COMMON, *(k for k in keys if k not in _COMMON)]
-    variants = {k: sorted({surface_form(k, rng, typo_rate=0.35) for _ in range(24)})
-                for k in keys}
+    variants = {k: sorted({surface_form(k, rng, typo_rate=0.35) for _ in range(24)}) for k in keys}
     niche = [f"{a} {b}" for a in _ADJ for b in _NOUN]
     weights = [1.0 / (i + 1) ** 0.6 for i in range(len(keys))]  # a few skills are common
-    langs = {k: sorted({surface_form(k, rng) for _ in range(8)})
-             for k in ("english", "cantonese", "putonghua", "japanese", "french")}
+    langs = {
+        k: sorted({surface_form(k, rng) for _ in range(8)})
+        for k in ("english", "cantonese", "putonghua", "japanese", "french")
+    }
     pool = []
     for i in range(n):
         count = max(1, skills_per + rng.randint(-3, 3))

@@ -131,7 +131,9 @@ class PoolIndex:
     def _candidate(self, slot: int) -> Candidate:
         lo, hi = int(self._from.view[slot]), int(self._to.view[slot])
         return Candidate(
-            self._keys[slot], self.skills.claims(slot), self.languages.claims(slot),
+            self._keys[slot],
+            self.skills.claims(slot),
+            self.languages.claims(slot),
             date.fromordinal(lo) if lo != _MIN_ORD else None,
             date.fromordinal(hi) if hi != _MAX_ORD else None,
         )
@@ -160,8 +162,9 @@ class PoolIndex:
         return (*store.relevant(mask, codes, starts, lens), n, pick)
 
     @staticmethod
-    def _coverage(reqs: tuple[Requirement, ...], sims: np.ndarray, entries: tuple,
-                  count: int) -> np.ndarray:
+    def _coverage(
+        reqs: tuple[Requirement, ...], sims: np.ndarray, entries: tuple, count: int
+    ) -> np.ndarray:
         """Weighted coverage of ``reqs`` (0..1 per slot), as in the reference scorer."""
         if not reqs:
             return np.ones(count)
@@ -172,18 +175,19 @@ class PoolIndex:
         total = total / weight_sum(reqs)
         return total if pick is None else total[pick]
 
-    def _scores(self, posting: PostingSpec, slots: np.ndarray, weights: Weights,
-                threshold: float) -> np.ndarray:
+    def _scores(
+        self, posting: PostingSpec, slots: np.ndarray, weights: Weights, threshold: float
+    ) -> np.ndarray:
         skill_reqs = posting.required + posting.preferred
         n = len(slots)
-        sims = self.skills.vocab.similarities(
-            [canonical(r.skill) for r in skill_reqs], threshold)
+        sims = self.skills.vocab.similarities([canonical(r.skill) for r in skill_reqs], threshold)
         entries = self._entries(self.skills, sims, slots) if skill_reqs else ()
         nreq = len(posting.required)
         req = self._coverage(posting.required, sims[:nreq], entries, n)
         pref = self._coverage(posting.preferred, sims[nreq:], entries, n)
         lang_sims = self.languages.vocab.similarities(
-            [canonical(r.skill) for r in posting.languages], threshold)
+            [canonical(r.skill) for r in posting.languages], threshold
+        )
         entries = self._entries(self.languages, lang_sims, slots) if posting.languages else ()
         lang = self._coverage(posting.languages, lang_sims, entries, n)
         avail = self._availability(posting, slots, weights)
@@ -212,8 +216,9 @@ class PoolIndex:
         all_keys = self._keys
         return [all_keys[s] for s in slots.tolist()], scores
 
-    def _availability(self, posting: PostingSpec, slots: np.ndarray,
-                      weights: Weights) -> np.ndarray:
+    def _availability(
+        self, posting: PostingSpec, slots: np.ndarray, weights: Weights
+    ) -> np.ndarray:
         if not posting.has_dates:
             return np.zeros(len(slots))
         assert posting.start is not None and posting.end is not None
@@ -221,8 +226,9 @@ class PoolIndex:
         lo = np.maximum(start, self._from.view[slots])
         hi = np.minimum(end, self._to.view[slots])
         overlap = np.maximum(0, hi - lo + 1)
-        return np.where(self._known.view[slots], overlap / (end - start + 1),
-                        weights.unknown_availability)
+        return np.where(
+            self._known.view[slots], overlap / (end - start + 1), weights.unknown_availability
+        )
 
     def rank(
         self,
@@ -257,8 +263,7 @@ class PoolIndex:
         best = _top_k(scores, self._order.view[slots], top)
         matches = []
         for i in best:
-            m = score(self._candidate(int(slots[i])), posting, weights=weights,
-                      threshold=threshold)
+            m = score(self._candidate(int(slots[i])), posting, weights=weights, threshold=threshold)
             matches.append(m)
         return matches
 

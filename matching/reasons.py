@@ -80,8 +80,11 @@ class Reasons:
             parts.append(f"{got} of {len(self.languages)} languages")
         if self.availability is not None:
             a = self.availability
-            parts.append(f"available {a.overlap_days} of {a.internship_days} days"
-                         if a.known else "availability unknown")
+            parts.append(
+                f"available {a.overlap_days} of {a.internship_days} days"
+                if a.known
+                else "availability unknown"
+            )
         return "; ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

@@ -58,8 +58,16 @@ def match_requirement(
     if best_claim is None:
         return RequirementReason(req.skill, req.min_level, req.weight, "missing")
     status = "met" if best_claim.level >= req.min_level else "partial"
-    return RequirementReason(req.skill, req.min_level, req.weight, status,
-                             best_claim.name, best_sim, best_claim.level, best)
+    return RequirementReason(
+        req.skill,
+        req.min_level,
+        req.weight,
+        status,
+        best_claim.name,
+        best_sim,
+        best_claim.level,
+        best,
+    )
 
 
 def weight_sum(reqs: Sequence[Requirement]) -> float:
@@ -152,17 +160,21 @@ def score(
     Match
         ``score`` 0..100 and structured ``reasons``.
     """
-    required = tuple(match_requirement(r, candidate.skills, threshold=threshold)
-                     for r in posting.required)
-    preferred = tuple(match_requirement(r, candidate.skills, threshold=threshold)
-                      for r in posting.preferred)
-    languages = tuple(match_requirement(r, candidate.languages, threshold=threshold)
-                      for r in posting.languages)
+    required = tuple(
+        match_requirement(r, candidate.skills, threshold=threshold) for r in posting.required
+    )
+    preferred = tuple(
+        match_requirement(r, candidate.skills, threshold=threshold) for r in posting.preferred
+    )
+    languages = tuple(
+        match_requirement(r, candidate.languages, threshold=threshold) for r in posting.languages
+    )
     avail = availability(candidate, posting, weights=weights)
     req_cov = _coverage(required, posting.required)
     pref_cov = _coverage(preferred, posting.preferred)
     lang_cov = _coverage(languages, posting.languages)
-    total = combine(posting, weights, req_cov, pref_cov, lang_cov,
-                    avail.fraction if avail is not None else 0.0)
+    total = combine(
+        posting, weights, req_cov, pref_cov, lang_cov, avail.fraction if avail is not None else 0.0
+    )
     reasons = Reasons(required, preferred, languages, avail, req_cov, pref_cov, lang_cov)
     return Match(candidate.key, float(total), reasons)

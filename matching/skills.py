@@ -157,8 +157,9 @@ class AliasTable:
             form = normalise(text)
             if form and form not in forms:
                 forms.append(form)
-        return SkillInfo(key, row["display"].strip(), row["category"].strip(),
-                         aliases, hans, hant, tuple(forms))
+        return SkillInfo(
+            key, row["display"].strip(), row["category"].strip(), aliases, hans, hant, tuple(forms)
+        )
 
     def lookup(self, normalised: str) -> str | None:
         """Return the key for a normalised spelling, or None if unknown."""

@@ -105,8 +105,15 @@ class Vocabulary:
             q_starts = np.concatenate(([0], np.cumsum(q_lens)[:-1]))
             f_starts = self.form_starts.view
             f_lens = np.diff(np.append(f_starts, len(self.forms)))
-            m = process.cdist(queries, self.forms, scorer=fuzz.ratio, processor=None,
-                              score_cutoff=cutoff(threshold), dtype=np.float64, workers=-1)
+            m = process.cdist(
+                queries,
+                self.forms,
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=cutoff(threshold),
+                dtype=np.float64,
+                workers=-1,
+            )
             rows, cols = q_lens > 0, f_lens > 0
             per_key = np.maximum.reduceat(m, q_starts[rows], axis=0)
             per_entry = np.maximum.reduceat(per_key, f_starts[cols], axis=1)
@@ -155,8 +162,10 @@ class ClaimStore:
         """The claims of one slot, rebuilt as written."""
         s, n = int(self.starts.view[slot]), int(self.lens.view[slot])
         codes, names = self.codes.view[s : s + n], self.name_idx.view[s : s + n]
-        return tuple(SkillClaim(self.names[int(i)], int(c) % LEVELS)
-                     for c, i in zip(codes, names, strict=True))
+        return tuple(
+            SkillClaim(self.names[int(i)], int(c) % LEVELS)
+            for c, i in zip(codes, names, strict=True)
+        )
 
     def keep(self, slots: np.ndarray) -> None:
         """Keep only the given slots (in that order), dropping the others' entries."""
@@ -201,8 +210,12 @@ class ClaimStore:
 
     @staticmethod
     def best(
-        sims: np.ndarray, min_level: int, codes: np.ndarray, starts: np.ndarray,
-        rows: np.ndarray, n: int,
+        sims: np.ndarray,
+        min_level: int,
+        codes: np.ndarray,
+        starts: np.ndarray,
+        rows: np.ndarray,
+        n: int,
     ) -> np.ndarray:
         """Each of ``n`` rows' best ``similarity * level_credit`` for one requirement.
 
@@ -221,6 +234,12 @@ class ClaimStore:
 
     @property
     def nbytes(self) -> int:
-        arrays = (self.codes, self.name_idx, self.starts, self.lens,
-                  self.vocab.known, self.vocab.form_starts)
+        arrays = (
+            self.codes,
+            self.name_idx,
+            self.starts,
+            self.lens,
+            self.vocab.known,
+            self.vocab.form_starts,
+        )
         return sum(a.nbytes for a in arrays)

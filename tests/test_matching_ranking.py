@@ -19,16 +19,48 @@ from matching import (
     score,
 )
 
-NAMES = ["Python", "Pyhton", "Ｐｙｔｈｏｎ", "py", "ML", "機器學習", "机器学习",
-         "Machine Learning (ML)", "Java", "JavaScript", "Javascirpt", "js", "vue js", "C",
-         "C++", "C#", "R", "Go", "Golang", "k8s", "Kubernets", "Postgres", "SQL", "NoSQL",
-         "反洗钱", "AML", "KYC", "risk managment", "actuarial modelling", "quantum js",
-         "marine forecasting", "Excel", "Tableau", "qx"]
+NAMES = [
+    "Python",
+    "Pyhton",
+    "Ｐｙｔｈｏｎ",
+    "py",
+    "ML",
+    "機器學習",
+    "机器学习",
+    "Machine Learning (ML)",
+    "Java",
+    "JavaScript",
+    "Javascirpt",
+    "js",
+    "vue js",
+    "C",
+    "C++",
+    "C#",
+    "R",
+    "Go",
+    "Golang",
+    "k8s",
+    "Kubernets",
+    "Postgres",
+    "SQL",
+    "NoSQL",
+    "反洗钱",
+    "AML",
+    "KYC",
+    "risk managment",
+    "actuarial modelling",
+    "quantum js",
+    "marine forecasting",
+    "Excel",
+    "Tableau",
+    "qx",
+]
 LANGS = ["English", "英文", "Mandarin", "普通話", "Cantonese", "粤语", "Japanese", "Klingon"]
 D0 = date(2027, 5, 1)
 
-names = st.one_of(st.sampled_from(NAMES),
-                  st.text(alphabet="abcjkpsvy+#. ", min_size=1, max_size=10))
+names = st.one_of(
+    st.sampled_from(NAMES), st.text(alphabet="abcjkpsvy+#. ", min_size=1, max_size=10)
+)
 claims = st.builds(SkillClaim, names, st.integers(1, 5))
 lang_claims = st.builds(SkillClaim, st.sampled_from(LANGS), st.integers(1, 5))
 days = st.one_of(st.none(), st.integers(0, 150).map(lambda d: D0 + timedelta(days=d)))
@@ -39,22 +71,34 @@ lang_reqs = st.builds(Requirement, st.sampled_from(LANGS), st.integers(1, 5))
 @st.composite
 def pools(draw):
     n = draw(st.integers(0, 25))
-    return [Candidate(i, tuple(draw(st.lists(claims, max_size=6))),
-                      tuple(draw(st.lists(lang_claims, max_size=3))), draw(days), draw(days))
-            for i in range(n)]
+    return [
+        Candidate(
+            i,
+            tuple(draw(st.lists(claims, max_size=6))),
+            tuple(draw(st.lists(lang_claims, max_size=3))),
+            draw(days),
+            draw(days),
+        )
+        for i in range(n)
+    ]
 
 
 @st.composite
 def postings(draw):
     start = draw(days)
     end = None if start is None else start + timedelta(days=draw(st.integers(0, 90)))
-    return PostingSpec(tuple(draw(st.lists(reqs, max_size=6))),
-                       tuple(draw(st.lists(reqs, max_size=3))),
-                       tuple(draw(st.lists(lang_reqs, max_size=2))), start, end)
+    return PostingSpec(
+        tuple(draw(st.lists(reqs, max_size=6))),
+        tuple(draw(st.lists(reqs, max_size=3))),
+        tuple(draw(st.lists(lang_reqs, max_size=2))),
+        start,
+        end,
+    )
 
 
-weights = st.builds(Weights, st.floats(0.1, 1), st.floats(0, 1), st.floats(0, 1),
-                    st.floats(0, 1), st.floats(0, 1))
+weights = st.builds(
+    Weights, st.floats(0.1, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1)
+)
 
 
 def reference_order(pool, posting, **kw):
@@ -82,8 +126,9 @@ def test_fast_path_equals_reference_scorer(pool, posting, w, threshold):
 @given(pools(), postings(), st.data())
 def test_subset_ranking_equals_reference(pool, posting, data):
     index = PoolIndex(pool)
-    chosen = data.draw(st.lists(st.sampled_from([c.key for c in pool]), unique=True)
-                       if pool else st.just([]))
+    chosen = data.draw(
+        st.lists(st.sampled_from([c.key for c in pool]), unique=True) if pool else st.just([])
+    )
     subset = [c for c in pool if c.key in set(chosen)]
     top = index.rank(posting, top=5, keys=chosen)
     expected = reference_order(subset, posting)[:5]
@@ -113,18 +158,26 @@ def test_updates_match_a_fresh_index(pool, replacements, posting, data):
         assert index.candidate(k) == live[k]
 
 
-POSTING = PostingSpec(required=(Requirement("Python", 3), Requirement("机器学习", 2)),
-                      languages=(Requirement("English", 3),),
-                      start=date(2027, 6, 1), end=date(2027, 6, 30))
+POSTING = PostingSpec(
+    required=(Requirement("Python", 3), Requirement("机器学习", 2)),
+    languages=(Requirement("English", 3),),
+    start=date(2027, 6, 1),
+    end=date(2027, 6, 30),
+)
 
 
 def test_zero_skill_candidates_anywhere_in_the_pool():
-    pool = [Candidate("empty-first"), Candidate("a", (SkillClaim("Python", 5),)),
-            Candidate("empty-mid"), Candidate("b", (SkillClaim("ML", 5),)),
-            Candidate("empty-last")]
+    pool = [
+        Candidate("empty-first"),
+        Candidate("a", (SkillClaim("Python", 5),)),
+        Candidate("empty-mid"),
+        Candidate("b", (SkillClaim("ML", 5),)),
+        Candidate("empty-last"),
+    ]
     keys, fast = PoolIndex(pool).score_array(POSTING)
     assert dict(zip(keys, fast, strict=True)) == pytest.approx(
-        {c.key: score(c, POSTING).score for c in pool})
+        {c.key: score(c, POSTING).score for c in pool}
+    )
     assert PoolIndex().rank(POSTING) == []
 
 
@@ -141,8 +194,7 @@ def test_ties_break_by_insertion_order_and_update_keeps_place():
 
 
 def test_rank_returns_reasons_for_top_k_only():
-    pool = [Candidate(i, (SkillClaim("Python", 1 + i % 5), SkillClaim("ML", 3)))
-            for i in range(50)]
+    pool = [Candidate(i, (SkillClaim("Python", 1 + i % 5), SkillClaim("ML", 3))) for i in range(50)]
     top = PoolIndex(pool).rank(POSTING, top=3)
     assert len(top) == 3
     assert [m.score for m in top] == sorted((m.score for m in top), reverse=True)
@@ -150,8 +202,9 @@ def test_rank_returns_reasons_for_top_k_only():
 
 
 def test_many_removals_compact_the_arrays():
-    pool = [Candidate(i, (SkillClaim("Python", 3), SkillClaim(f"skill {i}", 2)))
-            for i in range(400)]
+    pool = [
+        Candidate(i, (SkillClaim("Python", 3), SkillClaim(f"skill {i}", 2))) for i in range(400)
+    ]
     index = PoolIndex(pool)
     for i in range(0, 400, 2):
         index.remove(i)
@@ -173,8 +226,7 @@ def test_errors_for_unknown_or_duplicate_keys():
 
 
 def test_rank_postings_for_a_candidate():
-    c = Candidate("s", (SkillClaim("Python", 4), SkillClaim("SQL", 3)),
-                  (SkillClaim("English", 5),))
+    c = Candidate("s", (SkillClaim("Python", 4), SkillClaim("SQL", 3)), (SkillClaim("English", 5),))
     postings = {
         "P-JAVA": PostingSpec(required=(Requirement("Java"),)),
         "P-PY": PostingSpec(required=(Requirement("Python"), Requirement("SQL"))),

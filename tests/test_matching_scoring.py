@@ -12,8 +12,12 @@ POSTING = PostingSpec(required=FIVE)
 
 
 def cand(*skills, languages=(), available=(None, None), key="s1"):
-    return Candidate(key, tuple(SkillClaim(n, lvl) for n, lvl in skills),
-                     tuple(SkillClaim(n, lvl) for n, lvl in languages), *available)
+    return Candidate(
+        key,
+        tuple(SkillClaim(n, lvl) for n, lvl in skills),
+        tuple(SkillClaim(n, lvl) for n, lvl in languages),
+        *available,
+    )
 
 
 def test_all_requirements_met_in_other_spellings_scores_100():
@@ -73,8 +77,10 @@ def test_preferred_is_a_bonus_gated_by_requirements():
 
 
 def test_languages_in_any_language():
-    posting = PostingSpec(required=(Requirement("Python"),),
-                          languages=(Requirement("普通話", 3), Requirement("English", 4)))
+    posting = PostingSpec(
+        required=(Requirement("Python"),),
+        languages=(Requirement("普通話", 3), Requirement("English", 4)),
+    )
     c = cand(("Python", 3), languages=(("Mandarin", 4), ("英文", 3)))
     m = score(c, posting)
     putonghua, english = m.reasons.languages
@@ -83,8 +89,9 @@ def test_languages_in_any_language():
     assert m.reasons.language_coverage == pytest.approx((1 + 0.75) / 2)
 
 
-JUNE_AUG = PostingSpec(required=(Requirement("Python"),),
-                       start=date(2027, 6, 1), end=date(2027, 8, 29))  # 90 days
+JUNE_AUG = PostingSpec(
+    required=(Requirement("Python"),), start=date(2027, 6, 1), end=date(2027, 8, 29)
+)  # 90 days
 
 
 @pytest.mark.parametrize(
@@ -127,16 +134,27 @@ def test_posting_without_requirements():
 
 def test_reasons_are_json_serialisable():
     c = cand(("Python", 4), languages=(("Cantonese", 5),), available=(date(2027, 6, 1), None))
-    posting = PostingSpec(required=FIVE, preferred=(Requirement("Docker"),),
-                          languages=(Requirement("粵語", 4),),
-                          start=date(2027, 6, 1), end=date(2027, 7, 1))
+    posting = PostingSpec(
+        required=FIVE,
+        preferred=(Requirement("Docker"),),
+        languages=(Requirement("粵語", 4),),
+        start=date(2027, 6, 1),
+        end=date(2027, 7, 1),
+    )
     data = json.loads(json.dumps(score(c, posting).to_dict(), ensure_ascii=False))
     assert data["key"] == "s1"
     reasons = data["reasons"]
     assert reasons["required_met"] == 1 and reasons["required_total"] == 5
     assert reasons["required"][0] == {
-        "requirement": "Python", "min_level": 3, "weight": 1.0, "status": "met",
-        "matched_by": "Python", "similarity": 1.0, "level_held": 4, "credit": 1.0}
+        "requirement": "Python",
+        "min_level": 3,
+        "weight": 1.0,
+        "status": "met",
+        "matched_by": "Python",
+        "similarity": 1.0,
+        "level_held": 4,
+        "credit": 1.0,
+    }
     assert reasons["languages"][0]["matched_by"] == "Cantonese"
     assert reasons["availability"]["overlap_days"] == 31
     assert "1 of 5 requirements met" in reasons["summary"]
@@ -144,9 +162,13 @@ def test_reasons_are_json_serialisable():
 
 @pytest.mark.parametrize(
     "bad",
-    [lambda: SkillClaim("Python", 0), lambda: SkillClaim("Python", 6),
-     lambda: Requirement("Python", 0), lambda: Requirement("Python", 3, 0.0),
-     lambda: Weights(required=-1)],
+    [
+        lambda: SkillClaim("Python", 0),
+        lambda: SkillClaim("Python", 6),
+        lambda: Requirement("Python", 0),
+        lambda: Requirement("Python", 3, 0.0),
+        lambda: Weights(required=-1),
+    ],
 )
 def test_invalid_inputs_are_rejected(bad):
     with pytest.raises(ValueError):

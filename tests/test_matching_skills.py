@@ -39,8 +39,15 @@ def test_normalise(written, expected):
 @pytest.mark.parametrize(
     "forms",
     [
-        ["ML", "machine-learning", "Machine Learning (ML)", "机器学习", "機器學習",
-         "Machine Learning", "ｍａｃｈｉｎｅ　ｌｅａｒｎｉｎｇ"],
+        [
+            "ML",
+            "machine-learning",
+            "Machine Learning (ML)",
+            "机器学习",
+            "機器學習",
+            "Machine Learning",
+            "ｍａｃｈｉｎｅ　ｌｅａｒｎｉｎｇ",
+        ],
         ["k8s", "Kubernetes", "K8S", "kubernetes (k8s)"],
         ["Postgres", "PostgreSQL", "postgresql", "Postgre SQL", "psql"],
         ["Python", "Ｐｙｔｈｏｎ", "python3", "py"],
@@ -106,9 +113,14 @@ def test_unknown_subset_is_not_perfect():
 
 @pytest.mark.parametrize(
     ("typo", "right"),
-    [("Pyhton", "Python"), ("Javascirpt", "JavaScript"), ("Kubernets", "Kubernetes"),
-     ("Postgress", "PostgreSQL"), ("Mashine Learning", "machine learning"),
-     ("Tensorflw", "TensorFlow")],
+    [
+        ("Pyhton", "Python"),
+        ("Javascirpt", "JavaScript"),
+        ("Kubernets", "Kubernetes"),
+        ("Postgress", "PostgreSQL"),
+        ("Mashine Learning", "machine learning"),
+        ("Tensorflw", "TensorFlow"),
+    ],
 )
 def test_typos_still_match(typo, right):
     assert DEFAULT_THRESHOLD <= similarity(typo, right) < 1.0
@@ -136,8 +148,18 @@ def test_alias_table_is_package_data_and_big_enough():
     table = alias_table()
     assert len(table) == len(rows) >= 150
     categories = {s.category for s in table.skills.values()}
-    assert {"programming", "data", "ml", "cloud", "security", "finance", "regtech",
-            "product", "design", "spoken"} <= categories
+    assert {
+        "programming",
+        "data",
+        "ml",
+        "cloud",
+        "security",
+        "finance",
+        "regtech",
+        "product",
+        "design",
+        "spoken",
+    } <= categories
     for info in table.skills.values():
         assert info.zh_hans and info.zh_hant, info.key
         assert canonical(info.display) == info.key
@@ -145,10 +167,16 @@ def test_alias_table_is_package_data_and_big_enough():
 
 @pytest.mark.parametrize(
     ("key", "hans", "hant"),
-    [("machine learning", "机器学习", "機器學習"), ("data analysis", "数据分析", "數據分析"),
-     ("blockchain", "区块链", "區塊鏈"), ("aml", "反洗钱", "反洗錢"),
-     ("putonghua", "普通话", "普通話"), ("cantonese", "粤语", "粵語"),
-     ("cloud computing", "云计算", "雲計算"), ("risk management", "风险管理", "風險管理")],
+    [
+        ("machine learning", "机器学习", "機器學習"),
+        ("data analysis", "数据分析", "數據分析"),
+        ("blockchain", "区块链", "區塊鏈"),
+        ("aml", "反洗钱", "反洗錢"),
+        ("putonghua", "普通话", "普通話"),
+        ("cantonese", "粤语", "粵語"),
+        ("cloud computing", "云计算", "雲計算"),
+        ("risk management", "风险管理", "風險管理"),
+    ],
 )
 def test_chinese_names_in_both_scripts(key, hans, hant):
     info = alias_table().skills[key]
@@ -157,17 +185,48 @@ def test_chinese_names_in_both_scripts(key, hans, hant):
 
 
 def test_a_spelling_of_two_skills_is_rejected():
-    rows = [{"key": "java", "display": "Java", "category": "x", "aliases": "j",
-             "zh_hans": "", "zh_hant": ""},
-            {"key": "javascript", "display": "JavaScript", "category": "x", "aliases": "J",
-             "zh_hans": "", "zh_hant": ""}]
+    rows = [
+        {
+            "key": "java",
+            "display": "Java",
+            "category": "x",
+            "aliases": "j",
+            "zh_hans": "",
+            "zh_hant": "",
+        },
+        {
+            "key": "javascript",
+            "display": "JavaScript",
+            "category": "x",
+            "aliases": "J",
+            "zh_hans": "",
+            "zh_hant": "",
+        },
+    ]
     with pytest.raises(ValueError, match="spelling"):
         AliasTable(rows)
 
 
 _names = st.one_of(
-    st.sampled_from(["Python", "Pyhton", "ML", "機器學習", "Java", "JavaScript", "C", "C++",
-                     "R", "Go", "k8s", "vue js", "js", "actuarial modelling", "SQL"]),
+    st.sampled_from(
+        [
+            "Python",
+            "Pyhton",
+            "ML",
+            "機器學習",
+            "Java",
+            "JavaScript",
+            "C",
+            "C++",
+            "R",
+            "Go",
+            "k8s",
+            "vue js",
+            "js",
+            "actuarial modelling",
+            "SQL",
+        ]
+    ),
     st.text(alphabet="abcdejkpsvy+#. -", min_size=1, max_size=12),
 )
 

@@ -54,8 +54,11 @@ def _restyle(text: str, rng: random.Random) -> str:
 def skill_keys(categories: set[str] | None = None, *, exclude: set[str] = frozenset()) -> list[str]:
     """Keys of the alias table, optionally of some categories only, sorted."""
     skills = alias_table().skills.values()
-    return sorted(s.key for s in skills
-                  if (categories is None or s.category in categories) and s.key not in exclude)
+    return sorted(
+        s.key
+        for s in skills
+        if (categories is None or s.category in categories) and s.key not in exclude
+    )
 
 
 def surface_form(key: str, rng: random.Random, *, typo_rate: float = 0.15) -> str:
