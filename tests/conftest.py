@@ -202,3 +202,26 @@ class Login:
 @pytest.fixture
 def login(client: FlaskClient) -> Login:
     return Login(client)
+
+
+class QueryCounter:
+    """Counts the SQL statements run while it is active (to catch N+1 queries)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def _on_execute(self, *_args: Any, **_kwargs: Any) -> None:
+        self.count += 1
+
+    def __enter__(self) -> QueryCounter:
+        self.count = 0
+        event.listen(db.engine, "before_cursor_execute", self._on_execute)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        event.remove(db.engine, "before_cursor_execute", self._on_execute)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> QueryCounter:
+    return QueryCounter()

@@ -58,3 +58,16 @@ def test_error_pages_are_friendly(client):
 
 def test_test_config_is_isolated():
     assert TestConfig.TESTING is True
+
+
+def test_server_errors_show_a_page_without_details(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/boom")
+    def boom() -> str:
+        raise RuntimeError("secret internals: SELECT * FROM users")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.data
+    assert b"secret internals" not in response.data and b"SELECT" not in response.data
