@@ -169,10 +169,11 @@ class PoolIndex:
         if not reqs:
             return np.ones(count)
         codes, starts, rows, n, pick = entries
-        total = np.zeros(n)
+        acc = np.zeros(len(rows))  # only rows holding some relevant skill; the rest get 0
         for i, r in enumerate(reqs):
-            total += r.weight * ClaimStore.best(sims[i], r.min_level, codes, starts, rows, n)
-        total = total / weight_sum(reqs)
+            acc += r.weight * ClaimStore.best(sims[i], r.min_level, codes, starts, rows)
+        total = np.zeros(n)
+        total[rows] = acc / weight_sum(reqs)
         return total if pick is None else total[pick]
 
     def _scores(

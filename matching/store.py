@@ -202,7 +202,7 @@ class ClaimStore:
             vocab_mask = np.zeros(1, dtype=bool)
         keep = np.repeat(vocab_mask, LEVELS)[codes]
         keep[-1] = True  # the sentinel
-        csum = np.zeros(len(keep) + 1, dtype=np.int64)
+        csum = np.zeros(len(keep) + 1, dtype=np.int32 if len(keep) < 2**31 else np.int64)
         np.cumsum(keep, out=csum[1:])
         kept_starts = csum[starts]
         rows = np.flatnonzero(csum[starts + lens] > kept_starts)
@@ -215,22 +215,22 @@ class ClaimStore:
         codes: np.ndarray,
         starts: np.ndarray,
         rows: np.ndarray,
-        n: int,
     ) -> np.ndarray:
-        """Each of ``n`` rows' best ``similarity * level_credit`` for one requirement.
+        """Each row's best ``similarity * level_credit`` for one requirement.
+
+        Rows are those :meth:`relevant` returned (any other row's best is 0).
 
         ``sims`` is the requirement's similarity with every vocabulary entry and
-        ``codes, starts, rows`` come from :meth:`relevant`. The credit table uses the
+        ``codes, starts`` come from :meth:`relevant`. The credit table uses the
         same float operations as :func:`matching.scoring.level_credit`.
         """
         if len(sims) == 0:
             sims = np.zeros(1)  # empty vocabulary: only the sentinel is looked up
         credit = np.minimum(1.0, np.arange(LEVELS) / min_level)
         table = (sims[:, None] * credit[None, :]).ravel()
-        out = np.zeros(n)
-        if len(rows):
-            out[rows] = np.maximum.reduceat(table[codes], starts)
-        return out
+        if not len(rows):
+            return np.zeros(0)
+        return np.maximum.reduceat(table[codes], starts)
 
     @property
     def nbytes(self) -> int:
