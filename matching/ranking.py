@@ -14,8 +14,11 @@ keeps a candidate's place), so results are deterministic whatever the key type.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+import functools
+import threading
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -30,6 +33,19 @@ __all__ = ["PoolIndex", "rank_postings"]
 _MIN_ORD = date.min.toordinal()
 _MAX_ORD = date.max.toordinal()
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _locked(method: _F) -> _F:
+    """Run a PoolIndex method under the index's lock (one index serves many threads)."""
+
+    @functools.wraps(method)
+    def wrapper(self: PoolIndex, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
 
 class PoolIndex:
     """A searchable pool of candidates, built once and updated one candidate at a time.
@@ -43,7 +59,8 @@ class PoolIndex:
     -----
     ``add``, ``update`` and ``remove`` are cheap: removal only marks a slot dead and
     an update appends the new version; dead slots are compacted away once they make
-    up a quarter of the pool. The index keeps no ``Candidate`` objects, only arrays
+    up a quarter of the pool. Methods hold an internal lock, so one index can be shared
+    by the threads of a web process. The index keeps no ``Candidate`` objects, only arrays
     and the distinct names as written, and rebuilds candidates when reasons are asked.
     """
 
@@ -59,6 +76,7 @@ class PoolIndex:
         self._known = GrowArray(np.bool_)
         self._next_order = 0
         self._dead = 0
+        self._lock = threading.RLock()
         for c in candidates:
             self.add(c)
 
@@ -68,6 +86,7 @@ class PoolIndex:
     def __contains__(self, key: object) -> bool:
         return key in self._slot
 
+    @_locked
     def keys(self) -> list[Hashable]:
         """Keys of the pool in tie-break order."""
         slots = np.flatnonzero(self._alive.view)
@@ -84,6 +103,7 @@ class PoolIndex:
         self.skills.append(c.skills)
         self.languages.append(c.languages)
 
+    @_locked
     def add(self, candidate: Candidate) -> None:
         """Add a new candidate; raises ``KeyError`` if the key is already indexed."""
         if candidate.key in self._slot:
@@ -91,6 +111,7 @@ class PoolIndex:
         self._append(candidate, self._next_order)
         self._next_order += 1
 
+    @_locked
     def update(self, candidate: Candidate) -> None:
         """Replace a candidate (keeping its tie-break place), or add it if new."""
         old = self._slot.get(candidate.key)
@@ -102,6 +123,7 @@ class PoolIndex:
         self._append(candidate, order)
         self._maybe_compact()
 
+    @_locked
     def remove(self, key: Hashable) -> None:
         """Remove a candidate; raises ``KeyError`` if it is not indexed."""
         self._kill(self._slot[key])
@@ -124,6 +146,7 @@ class PoolIndex:
         self._slot = {k: i for i, k in enumerate(self._keys)}
         self._dead = 0
 
+    @_locked
     def candidate(self, key: Hashable) -> Candidate:
         """Rebuild an indexed candidate (skills and languages as written)."""
         return self._candidate(self._slot[key])
@@ -195,6 +218,7 @@ class PoolIndex:
         total = combine(posting, weights, req, pref, lang, avail)
         return np.broadcast_to(np.asarray(total, dtype=np.float64), (n,)).copy()
 
+    @_locked
     def score_array(
         self,
         posting: PostingSpec,
@@ -231,6 +255,7 @@ class PoolIndex:
             self._known.view[slots], overlap / (end - start + 1), weights.unknown_availability
         )
 
+    @_locked
     def rank(
         self,
         posting: PostingSpec,
