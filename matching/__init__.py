@@ -3,6 +3,15 @@
 Skills are normalised and compared (:mod:`matching.skills`), a candidate is scored
 against a posting with reasons (:mod:`matching.scoring`), and whole pools are ranked
 fast with numpy (:mod:`matching.ranking`). Inputs and outputs are plain dataclasses.
+
+>>> from matching import Candidate, PoolIndex, PostingSpec, Requirement, SkillClaim
+>>> index = PoolIndex([Candidate(1, (SkillClaim("Ｐｙｔｈｏｎ", 4), SkillClaim("機器學習", 3)))])
+>>> posting = PostingSpec(required=(Requirement("Python", 3), Requirement("机器学习", 3)))
+>>> [(m.key, m.score, m.reasons.summary()) for m in index.rank(posting, top=5)]
+[(1, 100.0, '2 of 2 requirements met')]
+>>> index.update(Candidate(1, (SkillClaim("Python", 2),)))  # a profile changed
+>>> index.rank(posting, keys=[1])[0].reasons.summary()
+'0 of 2 requirements met; below level: Python; missing: 机器学习'
 """
 
 from matching.model import Candidate, PostingSpec, Requirement, SkillClaim, Weights

@@ -222,7 +222,7 @@ def cutoff(threshold: float) -> float:
     return threshold * 100.0
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@functools.lru_cache(maxsize=1 << 16)
 def key_similarity(a: str, b: str, threshold: float = DEFAULT_THRESHOLD) -> float:
     """Similarity 0..1 of two canonical keys (see the module docstring for the rules).
 

@@ -37,3 +37,12 @@ def test_matching_imports_no_web_or_database_code():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import matching.skills
+
+    for module in (matching, matching.skills):
+        assert doctest.testmod(module).failed == 0, module.__name__
