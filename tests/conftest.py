@@ -156,6 +156,7 @@ class Factory:
         required: list[tuple[str, int]] | None = None,
         capacity: int = 2,
     ) -> Posting:
+        required = required or [("Python", 3)]
         n = self._next()
         firm = firm or self.firm()
         start = date.today() + timedelta(days=120)
@@ -170,8 +171,10 @@ class Factory:
                 end_date=start + timedelta(days=70),
                 capacity=capacity,
                 deadline=deadline if deadline is not None else date.today() + timedelta(days=30),
-                required=[SkillNeed(s, lvl) for s, lvl in (required or [("Python", 3)])],
-                preferred=[SkillNeed("SQL", 2)],
+                required=[SkillNeed(s, lvl) for s, lvl in required],
+                preferred=[]
+                if any(name.casefold() == "sql" for name, _lvl in required)
+                else [SkillNeed("SQL", 2)],
                 languages=[SkillNeed("english", 3)],
             ),
         )

@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -22,6 +29,9 @@ from web.forms_common import (
     language_list,
     skill_list,
 )
+from web.reference.institutions import institution_choices
+from web.reference.languages import language_choices
+from web.services.shortlist import Filters
 from web.services.skills import skill_key
 
 
@@ -74,3 +84,33 @@ class PostingForm(FlaskForm):
 
     def validate_languages(self, field: object) -> None:
         check_no_duplicate_languages(self.languages)
+
+
+class CandidateFilterForm(FlaskForm):
+    """Filters of the shortlist and talent search: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    university = SelectField(_l("University"), validators=[Optional()])
+    year = SelectField(_l("Year of study"), validators=[Optional()])
+    language = SelectField(_l("Language"), validators=[Optional()])
+    min_score = IntegerField(
+        _l("Minimum score"), validators=[Optional(), NumberRange(min=0, max=100)]
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.university.choices = [("", _("Any university")), *institution_choices()]
+        self.year.choices = [("", _("Any year"))] + [(str(n), str(n)) for n in range(1, 8)]
+        self.language.choices = [("", _("Any language")), *language_choices()]
+
+    def filters(self) -> Filters:
+        valid = self.validate()
+        year = self.year.data if valid and (self.year.data or "").isdigit() else None
+        return Filters(
+            university=(self.university.data or None) if valid else None,
+            year=int(year) if year else None,
+            language=(self.language.data or None) if valid else None,
+            min_score=float(self.min_score.data or 0) if valid else 0.0,
+        )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,7 +14,6 @@ from web.employer.forms import PostingForm
 from web.extensions import db
 from web.forms_common import filled_languages, filled_skills, pad_rows
 from web.models import Firm, Posting
-from web.services import applications as application_service
 from web.services import postings as posting_service
 from web.services.postings import PostingData, SkillNeed
 from web.student.forms import ConfirmForm
@@ -155,21 +152,3 @@ def set_status(posting_id: int, status: str) -> Response:
         )
         flash(message, "info")
     return redirect(url_for("employer.dashboard"))
-
-
-@bp.route("/postings/<int:posting_id>")
-def applicants(posting_id: int) -> str:
-    posting = _own_posting(posting_id)
-    page = db.paginate(
-        application_service.for_posting_query(posting),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
-    return render_template(
-        "employer/applicants.html",
-        posting=posting,
-        page=page,
-        form=ConfirmForm(),
-        today=date.today(),
-    )

@@ -11,7 +11,10 @@ from werkzeug.wrappers import Response
 
 from web.public import bp
 from web.public.forms import PostingSearchForm
+from web.services import applications as application_service
 from web.services import postings as posting_service
+from web.services import ranking
+from web.student.forms import ApplyForm
 
 
 @bp.route("/")
@@ -43,18 +46,16 @@ def posting(ref: str) -> str:
     item = posting_service.get_by_ref(ref)
     if item is None or item.status == "draft":
         abort(404)
-    application = None
-    apply_form = None
-    if current_user.is_authenticated and current_user.is_student:
-        from web.services import applications as application_service
-        from web.student.forms import ApplyForm
-
+    application = apply_form = fit = None
+    if current_user.is_authenticated and current_user.is_student and current_user.profile:
         application = application_service.find(current_user.profile, item)
         apply_form = ApplyForm()
+        fit = ranking.explain(current_user.profile, item)
     return render_template(
         "public/posting.html",
         posting=item,
         application=application,
         apply_form=apply_form,
+        fit=fit,
         accepting=item.accepts_applications(date.today()),
     )

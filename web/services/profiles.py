@@ -7,6 +7,7 @@ from datetime import date
 
 from web.extensions import db
 from web.models import StudentLanguage, StudentProfile, StudentSkill
+from web.models.base import utcnow
 from web.services.skills import skill_key
 
 
@@ -20,6 +21,7 @@ class ProfileData:
     available_from: date | None = None
     available_to: date | None = None
     bio: str | None = None
+    discoverable: bool = False
     skills: list[tuple[str, int]] = field(default_factory=list)
     languages: list[tuple[str, int]] = field(default_factory=list)
 
@@ -34,6 +36,8 @@ def save_profile(profile: StudentProfile, data: ProfileData) -> None:
     profile.available_from = data.available_from
     profile.available_to = data.available_to
     profile.bio = (data.bio or "").strip() or None
+    profile.discoverable = data.discoverable
+    profile.updated_at = utcnow()  # skills alone do not touch the row; the matcher's pool needs it
     # Clear then flush so that re-adding a skill with the same key does not
     # collide with the row being deleted in the same flush.
     profile.skills.clear()

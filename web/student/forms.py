@@ -6,7 +6,15 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from web.forms_common import (
@@ -44,6 +52,12 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         description=_l(
             "A few sentences for employers: interests, projects, what you hope to learn."
+        ),
+    )
+    discoverable = BooleanField(
+        _l("Let approved employers find my profile in talent search"),
+        description=_l(
+            "Off by default. Employers always see the profile of a student who applies to them."
         ),
     )
     add_rows = SubmitField(_l("Add more rows"))

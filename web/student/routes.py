@@ -14,6 +14,7 @@ from web.forms_common import filled_languages, filled_skills, pad_rows
 from web.models import Application, StudentProfile
 from web.services import applications as application_service
 from web.services import postings as posting_service
+from web.services import ranking
 from web.services.profiles import ProfileData, save_profile
 from web.student import bp
 from web.student.forms import ApplyForm, ConfirmForm, ProfileForm
@@ -61,6 +62,7 @@ def edit_profile() -> Response | str:
                 "available_from": profile.available_from,
                 "available_to": profile.available_to,
                 "bio": profile.bio,
+                "discoverable": profile.discoverable,
                 "skills": [{"name": s.name, "level": s.level} for s in profile.skills],
                 "languages": [
                     {"language": lang.language, "level": lang.level} for lang in profile.languages
@@ -84,6 +86,7 @@ def edit_profile() -> Response | str:
                 available_from=form.available_from.data,
                 available_to=form.available_to.data,
                 bio=form.bio.data,
+                discoverable=form.discoverable.data,
                 skills=filled_skills(form.skills),
                 languages=filled_languages(form.languages),
             ),
@@ -94,6 +97,13 @@ def edit_profile() -> Response | str:
     pad_rows(form.skills)
     pad_rows(form.languages, extra=1)
     return render_template("student/edit_profile.html", form=form)
+
+
+@bp.route("/recommendations")
+def recommendations() -> str:
+    profile = _profile()
+    items = ranking.recommend(profile, top=30, today=date.today()) if profile.skills else []
+    return render_template("student/recommendations.html", profile=profile, items=items)
 
 
 @bp.post("/postings/<ref>/apply")

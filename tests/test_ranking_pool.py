@@ -1,0 +1,44 @@
+"""The per-process pool of students follows profile changes without a rebuild per request."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+
+from web.extensions import db
+from web.models import StudentProfile
+from web.services import ranking
+from web.services.profiles import ProfileData, save_profile
+
+
+def test_pool_follows_profile_changes_and_deletions(app, make):
+    posting = make.posting(required=[("Solidity", 3)])
+    first = make.student(skills=[("Excel", 3)])
+    second = make.student(skills=[("Solidity", 4)])
+    ranked = ranking.score_students(posting)
+    assert ranked[0].profile_id == second.profile.id
+    before = {r.profile_id: r.score for r in ranked}[first.profile.id]
+    index = ranking.pool.index()
+
+    save_profile(
+        first.profile, ProfileData(full_name="Now A Blockchain Dev", skills=[("solidity", 5)])
+    )
+    db.session.commit()
+    assert ranking.pool.index() is index  # refreshed in place, not rebuilt
+    scores = {r.profile_id: r.score for r in ranking.score_students(posting)}
+    assert scores[first.profile.id] > before + 50
+
+    db.session.execute(delete(StudentProfile).where(StudentProfile.id == second.profile.id))
+    db.session.commit()
+    assert [r.profile_id for r in ranking.score_students(posting)] == [first.profile.id]
+
+
+def test_fast_scores_equal_the_reference_scorer(app, make):
+    posting = make.posting(required=[("Python", 4), ("Machine Learning", 3)])
+    students = [
+        make.student(skills=[("python", 5), ("ML", 2)]),
+        make.student(skills=[("Pyhton", 4)]),
+        make.student(skills=[("機器學習", 4), ("Java", 3)]),
+    ]
+    fast = {r.profile_id: r.score for r in ranking.score_students(posting)}
+    for s in students:
+        assert abs(fast[s.profile.id] - ranking.explain(s.profile, posting).score) < 1e-9

@@ -1,0 +1,38 @@
+"""Students get postings ranked for them and see how they match each posting."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+
+def titles_in_order(page: str) -> list[str]:
+    return re.findall(r'<h2 class="h6 mb-1">([^<]+)</h2>', page)
+
+
+def test_recommendations_rank_postings_for_the_student(client, make, login):
+    firm = make.firm()
+    ml = make.posting(firm, required=[("Machine Learning", 3), ("Python", 3)])
+    fe = make.posting(firm, required=[("React", 3), ("TypeScript", 3)])
+    make.posting(firm, required=[("Python", 3)], status="closed")
+    make.posting(firm, required=[("Python", 3)], deadline=date.today() - timedelta(days=1))
+    login(make.student(skills=[("ML", 4), ("python", 4)]))
+    page = client.get("/student/recommendations").get_data(as_text=True)
+    assert titles_in_order(page) == [ml.title, fe.title]
+    assert "2 of 2 requirements met" in page
+
+
+def test_recommendations_ask_for_skills_first(client, make, login):
+    make.posting()
+    login(make.student(skills=[]))
+    page = client.get("/student/recommendations").get_data(as_text=True)
+    assert "Add your skills to your profile to get recommendations." in page
+
+
+def test_posting_page_shows_how_you_match(client, make, login):
+    posting = make.posting(required=[("Python", 4), ("Solidity", 2)])
+    login(make.student(skills=[("Python 3", 3)]))
+    page = client.get(f"/postings/{posting.ref}").get_data(as_text=True)
+    assert "How you match" in page
+    assert "0 of 2 requirements met" in page  # Python held below the level asked
+    assert "Python 3" in page and "not found" in page

@@ -1,0 +1,208 @@
+"""The bridge between stored rows and the matcher: conversions and the per-process pool.
+
+The pool index of every student is built once per process and refreshed cheaply: each
+request asks the database for a small signature of the student table (count and latest
+change); when it moved, only the profiles changed since the last refresh are re-read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from matching import (
+    Candidate,
+    Match,
+    PoolIndex,
+    PostingSpec,
+    Requirement,
+    SkillClaim,
+    rank_postings,
+)
+from matching import score as reference_score
+from web.extensions import db
+from web.models import Posting, StudentLanguage, StudentProfile, StudentSkill
+
+# Re-read profiles changed this long before the last seen change, so that a transaction
+# that committed late with an earlier timestamp is not missed.
+_SAFETY_MARGIN = timedelta(minutes=5)
+
+
+def candidate_from(profile: StudentProfile) -> Candidate:
+    return Candidate(
+        key=profile.id,
+        skills=tuple(SkillClaim(s.name, s.level) for s in profile.skills),
+        languages=tuple(SkillClaim(lang.language, lang.level) for lang in profile.languages),
+        available_from=profile.available_from,
+        available_to=profile.available_to,
+    )
+
+
+def spec_from(posting: Posting) -> PostingSpec:
+    def reqs(kind: str) -> tuple[Requirement, ...]:
+        return tuple(
+            Requirement(s.name, s.min_level, s.weight) for s in posting.skills if s.kind == kind
+        )
+
+    return PostingSpec(
+        required=reqs("required"),
+        preferred=reqs("preferred"),
+        languages=tuple(Requirement(lang.language, lang.min_level) for lang in posting.languages),
+        start=posting.start_date,
+        end=posting.end_date,
+    )
+
+
+def explain(profile: StudentProfile, posting: Posting) -> Match:
+    """The score and reasons of one student for one posting ("how you match")."""
+    return reference_score(candidate_from(profile), spec_from(posting))
+
+
+def load_candidates(profile_ids: Sequence[int] | None = None) -> list[Candidate]:
+    """Candidates straight from three Core queries: no ORM objects, so 100,000 fit fast."""
+    profiles = select(
+        StudentProfile.id, StudentProfile.available_from, StudentProfile.available_to
+    ).order_by(StudentProfile.id)
+    skills = select(StudentSkill.profile_id, StudentSkill.name, StudentSkill.level)
+    languages = select(StudentLanguage.profile_id, StudentLanguage.language, StudentLanguage.level)
+    if profile_ids is not None:
+        profiles = profiles.where(StudentProfile.id.in_(profile_ids))
+        skills = skills.where(StudentSkill.profile_id.in_(profile_ids))
+        languages = languages.where(StudentLanguage.profile_id.in_(profile_ids))
+    claims: dict[int, list[SkillClaim]] = defaultdict(list)
+    for pid, name, level in db.session.execute(skills):
+        claims[pid].append(SkillClaim(name, level))
+    spoken: dict[int, list[SkillClaim]] = defaultdict(list)
+    for pid, code, level in db.session.execute(languages):
+        spoken[pid].append(SkillClaim(code, level))
+    return [
+        Candidate(
+            key=pid,
+            skills=tuple(claims.get(pid, ())),
+            languages=tuple(spoken.get(pid, ())),
+            available_from=start,
+            available_to=end,
+        )
+        for pid, start, end in db.session.execute(profiles)
+    ]
+
+
+@dataclass
+class _State:
+    index: PoolIndex
+    count: int
+    latest: datetime | None
+    engine_url: str
+
+
+class StudentPool:
+    """One PoolIndex per process and database, kept in step with the student table."""
+
+    def __init__(self) -> None:
+        self._state: _State | None = None
+        self._lock = threading.Lock()
+
+    def _signature(self) -> tuple[int, datetime | None]:
+        count, latest = db.session.execute(
+            select(func.count(StudentProfile.id), func.max(StudentProfile.updated_at))
+        ).one()
+        return count, latest
+
+    def index(self) -> PoolIndex:
+        """The current index, refreshed first if the student table changed."""
+        count, latest = self._signature()
+        url = db.engine.url.render_as_string(hide_password=True)
+        with self._lock:
+            state = self._state
+            if state is None or state.engine_url != url:
+                state = self._state = _State(PoolIndex(load_candidates()), count, latest, url)
+            elif (count, latest) != (state.count, state.latest):
+                self._refresh(state, count, latest)
+            return state.index
+
+    def _refresh(self, state: _State, count: int, latest: datetime | None) -> None:
+        changed = select(StudentProfile.id)
+        if state.latest is not None:
+            changed = changed.where(StudentProfile.updated_at >= state.latest - _SAFETY_MARGIN)
+        ids = list(db.session.scalars(changed))
+        for candidate in load_candidates(ids) if ids else ():
+            if candidate.key in state.index:
+                state.index.update(candidate)
+            else:
+                state.index.add(candidate)
+        if count != len(state.index):  # some profiles were deleted
+            alive = set(db.session.scalars(select(StudentProfile.id)))
+            present = set(state.index.keys())
+            for key in present - alive:
+                state.index.remove(key)
+        state.count, state.latest = count, latest
+
+    def reset(self) -> None:
+        with self._lock:
+            self._state = None
+
+
+pool = StudentPool()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    profile_id: int
+    score: float
+
+
+def score_students(posting: Posting, profile_ids: Sequence[int] | None = None) -> list[Ranked]:
+    """Scores of all students (or these), best first, without reasons: cheap for filtering."""
+    index = pool.index()
+    keys = None if profile_ids is None else [k for k in profile_ids if k in index]
+    if keys is not None and not keys:
+        return []
+    ordered, scores = index.score_array(spec_from(posting), keys=keys)
+    ranked = [Ranked(int(k), float(s)) for k, s in zip(ordered, scores, strict=True)]
+    ranked.sort(key=lambda r: (-r.score, r.profile_id))
+    return ranked
+
+
+def rank_students(
+    posting: Posting, *, top: int, profile_ids: Sequence[int] | None = None
+) -> list[Match]:
+    """The best ``top`` students for a posting, with reasons, from the fast path."""
+    index = pool.index()
+    keys = None if profile_ids is None else [k for k in profile_ids if k in index]
+    if keys is not None and not keys:
+        return []
+    return index.rank(spec_from(posting), top=top, keys=keys)
+
+
+def recommend(profile: StudentProfile, *, top: int = 20, today: date) -> list[Recommendation]:
+    """Open postings still taking applications, best match for this student first."""
+    postings = db.session.scalars(
+        select(Posting)
+        .where(
+            Posting.status == "open",
+            or_(Posting.deadline.is_(None), Posting.deadline >= today),
+        )
+        .options(
+            selectinload(Posting.skills),
+            selectinload(Posting.languages),
+            selectinload(Posting.firm),
+        )
+        .order_by(Posting.id)
+    ).all()
+    by_id = {p.id: p for p in postings}
+    matches = rank_postings(
+        candidate_from(profile), [(p.id, spec_from(p)) for p in postings], top=top
+    )
+    return [Recommendation(by_id[m.key], m) for m in matches]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    posting: Posting
+    match: Match
