@@ -26,6 +26,12 @@ def index() -> Response | str:
     return render_template("public/index.html")
 
 
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says; answer with the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/postings")
 def postings() -> str:
     form = PostingSearchForm(request.args)
