@@ -232,7 +232,7 @@ class PoolIndex:
         Returns
         -------
         keys : list
-            Candidate keys, in slot order.
+            Candidate keys, in index order (not ranked).
         scores : numpy.ndarray
             Their scores, equal to :func:`matching.scoring.score`'s.
         """
@@ -290,6 +290,7 @@ class PoolIndex:
         matches = []
         for i in best:
             m = score(self._candidate(int(slots[i])), posting, weights=weights, threshold=threshold)
+            assert abs(m.score - scores[i]) <= 1e-6, "fast path and reference disagree"
             matches.append(m)
         return matches
 
