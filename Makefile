@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres lint bench migrate demo clean help
+.PHONY: run test test-postgres lint bench eval migrate demo clean help
 
 help:
 	@echo "make run    - set up, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make test-postgres - the suite against TEST_DATABASE_URL (PostgreSQL)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - the benchmarks under bench/"
+	@echo "make eval   - NDCG@10 of the matcher and two baselines on the labelled set"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,9 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+eval: $(VENV)/.installed-dev
+	$(BIN)/python -m matching.evaluate
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
