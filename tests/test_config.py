@@ -71,3 +71,9 @@ def test_server_errors_show_a_page_without_details(app):
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.data
     assert b"secret internals" not in response.data and b"SELECT" not in response.data
+
+
+def test_favicon_is_served_locally(client):
+    response = client.get("/favicon.ico", follow_redirects=True)
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
