@@ -3,29 +3,39 @@
 from web.models.applications import (
     APPLICATION_STATUSES,
     CLOSED_STATUSES,
+    REJECTION_REASONS,
     Application,
     ApplicationEvent,
 )
 from web.models.audit import AuditEntry
 from web.models.firms import EmployerMembership, Firm
+from web.models.hiring import ApplicantNote, Interview
 from web.models.imports import ImportBatch
+from web.models.notifications import Notification, OutboxMessage
 from web.models.postings import Posting, PostingLanguage, PostingSkill
+from web.models.settings import ProgrammeSetting
 from web.models.students import StudentLanguage, StudentProfile, StudentSkill
 from web.models.users import ROLES, User
 
 __all__ = [
     "APPLICATION_STATUSES",
     "CLOSED_STATUSES",
+    "REJECTION_REASONS",
     "ROLES",
+    "ApplicantNote",
     "Application",
     "ApplicationEvent",
     "AuditEntry",
     "EmployerMembership",
     "Firm",
     "ImportBatch",
+    "Interview",
+    "Notification",
+    "OutboxMessage",
     "Posting",
     "PostingLanguage",
     "PostingSkill",
+    "ProgrammeSetting",
     "StudentLanguage",
     "StudentProfile",
     "StudentSkill",

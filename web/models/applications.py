@@ -12,6 +12,7 @@ from web.extensions import db
 from web.models.base import TimestampMixin, utcnow
 
 if TYPE_CHECKING:
+    from web.models.hiring import ApplicantNote, Interview
     from web.models.postings import Posting
     from web.models.students import StudentProfile
     from web.models.users import User
@@ -30,6 +31,15 @@ APPLICATION_STATUSES = (
 # Stages after which nothing more happens to an application.
 CLOSED_STATUSES = ("accepted", "declined", "rejected", "withdrawn")
 _STATUS_SQL = ", ".join(f"'{s}'" for s in APPLICATION_STATUSES)
+REJECTION_REASONS = (
+    "skills",
+    "experience",
+    "language",
+    "availability",
+    "position_filled",
+    "not_eligible",
+    "other",
+)
 
 
 class Application(TimestampMixin, db.Model):
@@ -38,6 +48,7 @@ class Application(TimestampMixin, db.Model):
         UniqueConstraint("student_id", "posting_id"),
         CheckConstraint(f"status IN ({_STATUS_SQL})", name="status"),
         Index("ix_applications_posting_status", "posting_id", "status"),
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 4", name="rating"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +58,13 @@ class Application(TimestampMixin, db.Model):
     posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
     cover_note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="submitted")
+    # The firm's private assessment, never shown to the student.
+    rating: Mapped[int | None]
+    rejection_reason: Mapped[str | None] = mapped_column(String(30))
+    version: Mapped[int] = mapped_column(default=1)
+    # Optimistic locking: a change made on a stale copy fails instead of silently
+    # overwriting another employer's change.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     student: Mapped[StudentProfile] = relationship()
     posting: Mapped[Posting] = relationship(back_populates="applications")
@@ -54,6 +72,14 @@ class Application(TimestampMixin, db.Model):
         back_populates="application",
         cascade="all, delete-orphan",
         order_by="ApplicationEvent.at",
+    )
+    notes: Mapped[list[ApplicantNote]] = relationship(
+        cascade="all, delete-orphan", order_by="ApplicantNote.created_at.desc()"
+    )
+    interviews: Mapped[list[Interview]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="Interview.starts_at",
     )
 
     @property

@@ -33,6 +33,9 @@ class Posting(TimestampMixin, db.Model):
         CheckConstraint("end_date > start_date", name="date_order"),
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
+        CheckConstraint(
+            "review_status IN ('pending', 'approved', 'returned')", name="review_status"
+        ),
         Index("ix_postings_status_deadline", "status", "deadline"),
     )
 
@@ -48,6 +51,9 @@ class Posting(TimestampMixin, db.Model):
     deadline: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When the programme requires it, students see a posting only once it is approved.
+    review_status: Mapped[str] = mapped_column(String(10), default="approved", index=True)
+    review_comment: Mapped[str | None] = mapped_column(Text)
 
     firm: Mapped[Firm] = relationship(back_populates="postings")
     skills: Mapped[list[PostingSkill]] = relationship(
@@ -68,9 +74,18 @@ class Posting(TimestampMixin, db.Model):
     def preferred_skills(self) -> list[PostingSkill]:
         return [s for s in self.skills if s.kind == "preferred"]
 
+    @property
+    def is_visible(self) -> bool:
+        """Whether students can see it: open or closed (not draft), and approved."""
+        return self.status != "draft" and self.review_status == "approved"
+
     def accepts_applications(self, today: date) -> bool:
         """Open postings take applications up to and including the deadline day."""
-        return self.status == "open" and (self.deadline is None or today <= self.deadline)
+        return (
+            self.status == "open"
+            and self.review_status == "approved"
+            and (self.deadline is None or today <= self.deadline)
+        )
 
     def __repr__(self) -> str:
         return f"<Posting {self.ref}>"

@@ -50,7 +50,7 @@ def postings() -> str:
 @bp.route("/postings/<ref>")
 def posting(ref: str) -> str:
     item = posting_service.get_by_ref(ref)
-    if item is None or item.status == "draft":
+    if item is None or not item.is_visible:
         abort(404)
     application = apply_form = fit = None
     if current_user.is_authenticated and current_user.is_student and current_user.profile:

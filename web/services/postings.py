@@ -41,7 +41,7 @@ def open_postings_query(q: str = "", firm_id: int | None = None) -> Select[tuple
     stmt = (
         select(Posting)
         .join(Posting.firm)
-        .where(Posting.status == "open")
+        .where(Posting.status == "open", Posting.review_status == "approved")
         .options(selectinload(Posting.firm), selectinload(Posting.skills))
     )
     if firm_id:

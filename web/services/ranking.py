@@ -186,6 +186,7 @@ def recommend(profile: StudentProfile, *, top: int = 20, today: date) -> list[Re
         select(Posting)
         .where(
             Posting.status == "open",
+            Posting.review_status == "approved",
             or_(Posting.deadline.is_(None), Posting.deadline >= today),
         )
         .options(

@@ -109,7 +109,7 @@ def recommendations() -> str:
 @bp.post("/postings/<ref>/apply")
 def apply(ref: str) -> Response | str:
     posting = posting_service.get_by_ref(ref)
-    if posting is None or posting.status == "draft":
+    if posting is None or not posting.is_visible:
         abort(404)
     form = ApplyForm()
     if not form.validate_on_submit():
