@@ -1,0 +1,59 @@
+"""A student registers, fills a profile, finds an internship, applies and sees the stage."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Journey, LiveServer, unique_email
+
+PASSWORD = "harbour-lantern-quiet-47"
+
+
+def load_seeds(server: LiveServer) -> None:
+    server.flask("seeds", "import", "seeds/demo")
+
+
+def test_student_registers_applies_and_follows(journey: Journey) -> None:
+    load_seeds(journey.server)
+    page = journey.page
+    journey.go("/auth/register")
+    page.fill("#email", unique_email("wing.yan.lau"))
+    page.fill("#full_name", "Lau Wing Yan")
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    journey.shot("register")
+    page.click("#submit")
+    expect(page.locator("h1")).to_have_text("Edit your profile")
+
+    page.select_option("#university", "HKU")
+    page.fill("#programme", "BEng Computer Science")
+    page.select_option("#year_of_study", "3")
+    page.fill("#graduation_year", "2028")
+    page.fill("#skills-0-name", "Python")
+    page.select_option("#skills-0-level", "4")
+    page.fill("#skills-1-name", "機器學習")
+    page.fill("#skills-2-name", "SQL")
+    page.select_option("#languages-0-language", "cantonese")
+    page.select_option("#languages-0-level", "5")
+    page.fill("#available_from", "2027-06-01")
+    page.fill("#available_to", "2027-08-31")
+    journey.shot("profile-form")
+    page.click("#submit")
+    expect(page.locator(".alert-success")).to_contain_text("Your profile is saved.")
+    expect(page.locator("body")).to_contain_text("機器學習")
+    journey.shot("profile")
+
+    journey.go("/postings?q=risk")
+    journey.shot("search")
+    page.locator(".list-group-item").first.click()
+    expect(page.locator("h2", has_text="How you match")).to_be_visible()
+    journey.shot("posting")
+    page.fill("#cover_note", "I built a credit scorecard in Python for my final-year project.")
+    page.click("#submit")
+    expect(page.locator(".alert-success")).to_contain_text("Your application to")
+    expect(page.locator(".badge", has_text="Submitted").first).to_be_visible()
+    journey.shot("application")
+
+    journey.go("/student/applications")
+    expect(page.locator("table")).to_contain_text("Submitted")
+    journey.shot("applications")
