@@ -228,3 +228,17 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app: Flask) -> QueryCounter:
     return QueryCounter()
+
+
+@pytest.fixture
+def mailbox(app: Flask) -> Iterator[Any]:
+    """A real SMTP server on 127.0.0.1; the app's mail goes there (tests/mailbox.py)."""
+    from tests.mailbox import Mailbox
+
+    box = Mailbox()
+    box.start()
+    app.config.update(
+        MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=box.port, MAIL_TIMEOUT=5
+    )
+    yield box
+    box.stop()

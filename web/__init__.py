@@ -31,7 +31,7 @@ def create_app(config: Config | type[Config] | dict[str, Any] | None = None) -> 
 
 
 def register_extensions(app: Flask) -> None:
-    from web import models
+    from web import models, outbox
     from web.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from web.i18n import select_locale, select_timezone
 
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    outbox.init_app(app)  # emails written in a request go out after its commit
 
     @login_manager.user_loader
     def load_user(user_id: str) -> models.User | None:
@@ -55,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from web.auth import bp as auth_bp
     from web.coordinator import bp as coordinator_bp
     from web.employer import bp as employer_bp
+    from web.notifications import bp as notifications_bp
     from web.public import bp as public_bp
     from web.student import bp as student_bp
 
@@ -63,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(student_bp, url_prefix="/student")
     app.register_blueprint(employer_bp, url_prefix="/employer")
     app.register_blueprint(coordinator_bp, url_prefix="/coordinator")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -28,5 +28,15 @@ def guard_blueprint(
         return None
 
 
+def require_login(bp: Blueprint) -> None:
+    """Pages for every role (e.g. notifications): only anonymous users are turned away."""
+
+    @bp.before_request
+    def _require_login() -> Response | None:
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return None
+
+
 def allowed_endpoints(bp: Blueprint, names: Iterable[str]) -> set[str]:
     return {f"{bp.name}.{name}" for name in names}

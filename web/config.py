@@ -52,6 +52,20 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PROGRAMME_TIMEZONE = "Asia/Hong_Kong"
+    # Links in emails point here (the address people use to reach the app).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Email: "console" prints each message (development); "smtp" sends it (web/services/mailer.py).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)  # STARTTLS on a plain connection
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)  # TLS from the first byte (port 465)
+    MAIL_PORT = int(
+        os.environ.get("MAIL_PORT") or (465 if MAIL_USE_SSL else 587 if MAIL_USE_TLS else 25)
+    )
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Talent Bridge <no-reply@talent-bridge.invalid>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
 
 
 class TestConfig(Config):
@@ -64,6 +78,7 @@ class TestConfig(Config):
     )
     WTF_CSRF_ENABLED = False
     PAGE_SIZE = 5
+    MAIL_BACKEND = "console"  # tests that check mail point "smtp" at a local aiosmtpd
 
 
 class ProductionConfig(Config):
@@ -71,6 +86,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
     def __init__(self) -> None:
         key = os.environ.get("SECRET_KEY")

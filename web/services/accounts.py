@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -12,6 +13,7 @@ from web.models import EmployerMembership, Firm, StudentProfile, User
 from web.models.base import utcnow
 from web.models.users import normalise_email
 from web.services import audit
+from web.services.notify import notify
 
 
 class AccountError(ValueError):
@@ -94,6 +96,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def decide_membership(membership: EmployerMembership, approve: bool, by: User) -> None:
+    """Approve or reject an employer and tell them (in the app and by email)."""
     membership.status = "approved" if approve else "rejected"
     membership.decided_by_id = by.id
     membership.decided_at = utcnow()
@@ -103,6 +106,12 @@ def decide_membership(membership: EmployerMembership, approve: bool, by: User) -
         membership.user,
         firm=membership.firm.name,
         email=membership.user.email,
+    )
+    notify(
+        membership.user,
+        "employer_approved" if approve else "employer_rejected",
+        link=url_for("employer.dashboard" if approve else "employer.pending"),
+        firm=membership.firm.name,
     )
 
 
