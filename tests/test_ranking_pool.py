@@ -15,8 +15,8 @@ def test_pool_follows_profile_changes_and_deletions(app, make):
     first = make.student(skills=[("Excel", 3)])
     second = make.student(skills=[("Solidity", 4)])
     ranked = ranking.score_students(posting)
-    assert ranked[0].profile_id == second.profile.id
-    before = {r.profile_id: r.score for r in ranked}[first.profile.id]
+    assert ranked.ids[0] == second.profile.id
+    before = dict(zip(ranked.ids, ranked.scores, strict=True))[first.profile.id]
     index = ranking.pool.index()
 
     save_profile(
@@ -24,12 +24,13 @@ def test_pool_follows_profile_changes_and_deletions(app, make):
     )
     db.session.commit()
     assert ranking.pool.index() is index  # refreshed in place, not rebuilt
-    scores = {r.profile_id: r.score for r in ranking.score_students(posting)}
+    after = ranking.score_students(posting)
+    scores = dict(zip(after.ids, after.scores, strict=True))
     assert scores[first.profile.id] > before + 50
 
     db.session.execute(delete(StudentProfile).where(StudentProfile.id == second.profile.id))
     db.session.commit()
-    assert [r.profile_id for r in ranking.score_students(posting)] == [first.profile.id]
+    assert list(ranking.score_students(posting).ids) == [first.profile.id]
 
 
 def test_fast_scores_equal_the_reference_scorer(app, make):
@@ -39,6 +40,7 @@ def test_fast_scores_equal_the_reference_scorer(app, make):
         make.student(skills=[("Pyhton", 4)]),
         make.student(skills=[("機器學習", 4), ("Java", 3)]),
     ]
-    fast = {r.profile_id: r.score for r in ranking.score_students(posting)}
+    scored = ranking.score_students(posting)
+    fast = dict(zip(scored.ids, scored.scores, strict=True))
     for s in students:
         assert abs(fast[s.profile.id] - ranking.explain(s.profile, posting).score) < 1e-9

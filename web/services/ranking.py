@@ -12,8 +12,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
+import numpy as np
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from matching import (
@@ -152,21 +154,46 @@ pool = StudentPool()
 
 
 @dataclass(frozen=True)
-class Ranked:
-    profile_id: int
-    score: float
+class Scored:
+    """Profile ids and their scores as arrays, best first (ties by id): cheap to filter."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def at_least(self, minimum: float) -> Scored:
+        keep = self.scores >= minimum
+        return Scored(self.ids[keep], self.scores[keep])
 
 
-def score_students(posting: Posting, profile_ids: Sequence[int] | None = None) -> list[Ranked]:
-    """Scores of all students (or these), best first, without reasons: cheap for filtering."""
+def score_students(posting: Posting, profile_ids: Sequence[int] | None = None) -> Scored:
+    """Scores of all students (or these), without reasons, from the fast path.
+
+    A large subset is scored as the whole pool and then masked: one vectorised pass is
+    cheaper than mapping tens of thousands of keys to index slots.
+    """
     index = pool.index()
-    keys = None if profile_ids is None else [k for k in profile_ids if k in index]
-    if keys is not None and not keys:
-        return []
-    ordered, scores = index.score_array(spec_from(posting), keys=keys)
-    ranked = [Ranked(int(k), float(s)) for k, s in zip(ordered, scores, strict=True)]
-    ranked.sort(key=lambda r: (-r.score, r.profile_id))
-    return ranked
+    spec = spec_from(posting)
+    if profile_ids is not None and len(profile_ids) * 4 < len(index):
+        keys = [k for k in profile_ids if k in index]
+        ordered, scores = index.score_array(spec, keys=keys) if keys else ([], np.zeros(0))
+        ids = np.asarray(ordered, dtype=np.int64)
+    else:
+        ordered, scores = index.score_array(spec)
+        ids = np.asarray(ordered, dtype=np.int64)
+        if profile_ids is not None:
+            keep = np.isin(ids, np.asarray(profile_ids, dtype=np.int64))
+            ids, scores = ids[keep], scores[keep]
+    order = np.lexsort((ids, -scores))
+    return Scored(ids[order], scores[order])
+
+
+def id_array(stmt: Select[Any]) -> np.ndarray:
+    """The integer ids a one-column query returns, without building ORM rows."""
+    result = db.session.connection().execute(stmt)
+    return np.fromiter((row[0] for row in result), dtype=np.int64)
 
 
 def rank_students(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,18 +45,16 @@ def _profile_filter(stmt: Select[Any], filters: Filters) -> Select[Any]:
 
 
 def _ranked_page(
-    posting: Posting, profile_ids: list[int], filters: Filters, page: int, per_page: int
-) -> tuple[ListPage[ranking.Ranked], dict[int, StudentProfile]]:
-    scored = [
-        r for r in ranking.score_students(posting, profile_ids) if r.score >= filters.min_score
-    ]
-    ranked = ListPage.of(scored, page, per_page)
-    ids = [r.profile_id for r in ranked.items]
+    posting: Posting, profile_ids: Sequence[int], filters: Filters, page: int, per_page: int
+) -> tuple[ListPage[int], dict[int, StudentProfile]]:
+    scored = ranking.score_students(posting, profile_ids).at_least(filters.min_score)
+    ranked = ListPage.of(scored.ids, page, per_page)
+    ranked.items = [int(i) for i in ranked.items]
     profiles = {
         p.id: p
         for p in db.session.scalars(
             select(StudentProfile)
-            .where(StudentProfile.id.in_(ids))
+            .where(StudentProfile.id.in_(ranked.items))
             .options(
                 selectinload(StudentProfile.skills),
                 selectinload(StudentProfile.languages),
@@ -80,9 +78,7 @@ def applicants(posting: Posting, filters: Filters, page: int, per_page: int) -> 
     applications = {
         a.id: a
         for a in db.session.scalars(
-            select(Application).where(
-                Application.id.in_([app_of[r.profile_id] for r in ranked.items])
-            )
+            select(Application).where(Application.id.in_([app_of[pid] for pid in ranked.items]))
         )
     }
     return _rows(posting, ranked, profiles, lambda pid: applications[app_of[pid]])
@@ -93,24 +89,24 @@ def discoverable(posting: Posting, filters: Filters, page: int, per_page: int) -
     stmt = _profile_filter(
         select(StudentProfile.id).where(StudentProfile.discoverable.is_(True)), filters
     )
-    ids = list(db.session.scalars(stmt))
+    ids = ranking.id_array(stmt)
     ranked, profiles = _ranked_page(posting, ids, filters, page, per_page)
     return _rows(posting, ranked, profiles, lambda pid: None)
 
 
 def _rows(
     posting: Posting,
-    ranked: ListPage[ranking.Ranked],
+    ranked: ListPage[int],
     profiles: dict[int, StudentProfile],
     application_for: Callable[[int], Application | None],
 ) -> ListPage[Row]:
     rows = [
         Row(
             rank=ranked.first + i,
-            profile=profiles[r.profile_id],
-            match=ranking.explain(profiles[r.profile_id], posting),
-            application=application_for(r.profile_id),
+            profile=profiles[pid],
+            match=ranking.explain(profiles[pid], posting),
+            application=application_for(pid),
         )
-        for i, r in enumerate(ranked.items)
+        for i, pid in enumerate(ranked.items)
     ]
     return ListPage(ranked.page, ranked.per_page, ranked.total, rows)
