@@ -10,9 +10,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from web.coordinator import bp
+from web.coordinator.forms import SettingsForm
 from web.extensions import db
 from web.models import EmployerMembership, Firm, Posting
-from web.services import accounts, programme
+from web.services import accounts, programme, review, settings
+from web.services import dashboard as dashboard_service
 from web.services import postings as posting_service
 from web.student.forms import ConfirmForm
 
@@ -25,7 +27,29 @@ def _page() -> int:
 
 @bp.route("/")
 def dashboard() -> str:
-    return render_template("coordinator/dashboard.html", overview=programme.overview())
+    overview = programme.overview()
+    return render_template(
+        "coordinator/dashboard.html",
+        overview=overview,
+        board=dashboard_service.build(overview.by_status),
+        pending_reviews=review.pending_count(),
+        format_duration=dashboard_service.format_duration,
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def programme_settings() -> Response | str:
+    form = SettingsForm()
+    if form.validate_on_submit():
+        changed = settings.change(settings.REVIEW_POSTINGS, form.review_postings.data, current_user)
+        db.session.commit()
+        flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
+        return redirect(url_for("coordinator.programme_settings"))
+    if request.method == "GET":
+        form.review_postings.data = review.required()
+    return render_template(
+        "coordinator/settings.html", form=form, pending_reviews=review.pending_count()
+    )
 
 
 @bp.route("/employers")

@@ -15,6 +15,7 @@ from web.extensions import db
 from web.forms_common import filled_languages, filled_skills, pad_rows
 from web.models import Firm, Posting
 from web.services import postings as posting_service
+from web.services import review
 from web.services.postings import PostingData, SkillNeed
 from web.student.forms import ConfirmForm
 
@@ -78,7 +79,17 @@ def _render_form(form: PostingForm, posting: Posting | None) -> str:
     pad_rows(form.required)
     pad_rows(form.preferred, extra=2)
     pad_rows(form.languages, extra=1)
-    return render_template("employer/posting_form.html", form=form, posting=posting)
+    return render_template(
+        "employer/posting_form.html", form=form, posting=posting, review_required=review.required()
+    )
+
+
+def _saved_message(posting: Posting) -> str:
+    if posting.status != "draft" and posting.review_status == "pending":
+        return _(
+            "Posting %(ref)s is saved and sent to the programme office for review.", ref=posting.ref
+        )
+    return _("Posting %(ref)s is saved.", ref=posting.ref)
 
 
 @bp.route("/postings/new", methods=["GET", "POST"])
@@ -94,12 +105,13 @@ def new_posting() -> Response | str:
             firm=firm,
             ref=posting_service.next_ref(firm, form.start_date.data.year),
             created_by_id=current_user.id,
-            status="open" if form.publish.data else "draft",
+            status="draft",
         )
         posting_service.apply_data(posting, _form_data(form))
         db.session.add(posting)
+        review.publish(posting, open_it=bool(form.publish.data))
         db.session.commit()
-        flash(_("Posting %(ref)s is saved.", ref=posting.ref), "success")
+        flash(_saved_message(posting), "success")
         return redirect(url_for("employer.applicants", posting_id=posting.id))
     return _render_form(form, None)
 
@@ -131,10 +143,9 @@ def edit_posting(posting_id: int) -> Response | str:
         pad_rows(form.languages, extra=2)
     elif form.validate_on_submit():
         posting_service.apply_data(posting, _form_data(form))
-        if form.publish.data and posting.status == "draft":
-            posting.status = "open"
+        review.publish(posting, open_it=bool(form.publish.data))
         db.session.commit()
-        flash(_("Posting %(ref)s is saved.", ref=posting.ref), "success")
+        flash(_saved_message(posting), "success")
         return redirect(url_for("employer.applicants", posting_id=posting.id))
     return _render_form(form, posting)
 
@@ -143,12 +154,13 @@ def edit_posting(posting_id: int) -> Response | str:
 def set_status(posting_id: int, status: str) -> Response:
     posting = _own_posting(posting_id)
     if ConfirmForm().validate_on_submit():
-        posting.status = status
+        review.set_status(posting, status)
         db.session.commit()
-        message = (
-            _("Posting %(ref)s is open for applications.", ref=posting.ref)
-            if status == "open"
-            else _("Posting %(ref)s is closed.", ref=posting.ref)
-        )
+        if status == "closed":
+            message = _("Posting %(ref)s is closed.", ref=posting.ref)
+        elif posting.review_status == "pending":
+            message = _saved_message(posting)
+        else:
+            message = _("Posting %(ref)s is open for applications.", ref=posting.ref)
         flash(message, "info")
     return redirect(url_for("employer.dashboard"))

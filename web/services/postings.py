@@ -68,7 +68,13 @@ def paginate(stmt: Select, page: int, per_page: int) -> Pagination:
 def firms_with_open_postings() -> list[Firm]:
     return list(
         db.session.scalars(
-            select(Firm).where(Firm.postings.any(Posting.status == "open")).order_by(Firm.name)
+            select(Firm)
+            .where(
+                Firm.postings.any(
+                    (Posting.status == "open") & (Posting.review_status == "approved")
+                )
+            )
+            .order_by(Firm.name)
         )
     )
 
