@@ -76,16 +76,18 @@ class LiveServer:
 
     def flask(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run a `flask --app wsgi` command against the live server's database."""
-        return subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "flask", "--app", "wsgi", *args],
             cwd=ROOT,
             env=self.env,
             input=input,
             capture_output=True,
             text=True,
-            check=True,
             timeout=120,
         )
+        if done.returncode != 0:
+            pytest.fail(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done
 
 
 @pytest.fixture(scope="session")
