@@ -36,9 +36,11 @@ def create_coordinator(email: str, password: str) -> None:
 def register(app: Flask) -> None:
     from web.cli_outbox import outbox_cli
     from web.cli_rank import rank_command
+    from web.cli_seeds import seeds_cli
     from web.demo import demo_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(seeds_cli)
     app.cli.add_command(rank_command)
     app.cli.add_command(outbox_cli)

@@ -67,7 +67,7 @@ def _print_report(report: ImportReport) -> None:
         click.echo(
             f"{file.name} ({kind}): {file.rows} rows read, {file.created} created, "
             f"{file.updated} updated, {file.unchanged} unchanged"
-            + (f", {file.errors} errors" if file.errors else "")
+            + (f", {file.errors} error{'s' if file.errors != 1 else ''}" if file.errors else "")
         )
     if report.ok:
         total = (
@@ -76,7 +76,7 @@ def _print_report(report: ImportReport) -> None:
         )
         click.echo(("Dry run, nothing written. " if report.dry_run else "Imported. ") + total)
         return
-    click.echo(f"{report.error_count} errors:", err=True)
+    click.echo(f"{report.error_count} error{'s' if report.error_count != 1 else ''}:", err=True)
     click.echo(report.format_errors(limit=ERRORS_SHOWN), err=True)
     click.echo("Nothing was written. Correct the files and run the command again.", err=True)
 

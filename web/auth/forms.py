@@ -71,3 +71,18 @@ class EmployerRegistrationForm(_PasswordMixin, FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Log out"))
+
+
+class ClaimForm(_PasswordMixin, FlaskForm):
+    """An imported student's first password, judged by the same policy as sign-up."""
+
+    submit = SubmitField(_l("Set my password and log in"))
+
+    def __init__(self, *args: object, account_email: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.account_email = account_email
+
+    def validate_password(self, field: PasswordField) -> None:
+        problems = password_problems(field.data or "", personal_words(self.account_email))
+        if problems:
+            raise ValidationError(problems[0])

@@ -174,6 +174,7 @@ class _Run:
                 continue
             record = validate(number, row, self.lists)
             self._check_key(number, row, kind, file)
+            row.problems.sort(key=lambda p: kind.columns.index(p[0]) if p[0] else -1)
             for column, value, reason in row.problems:
                 self.error(file, number, column, value, reason)
             if record is None or row.problems:

@@ -1,0 +1,148 @@
+"""Benchmark: bulk student import against a naive one-ORM-object-per-row importer.
+
+Run ``.venv/bin/python bench/bench_import.py`` (``--rows 20000`` for a quick run). It
+generates students with seeds/generate_students.py (about ten skills each) into a
+temporary folder, imports the whole file into a fresh SQLite database (a temporary file,
+schema from the migrations) with ``import_paths``, then imports a sample of the same
+file into a second fresh database the naive way (validate the row the same way, then
+one User, StudentProfile and its skill and language objects, add and flush, per row)
+and extrapolates. It prints rows per second, wall time, peak memory (the process's
+maximum resident set size) and the ratio. Targets (issue 3): at least 10 times the
+naive rate, 100,000 rows within a minute, peak memory under 500 MB. It prints, it does
+not assert: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flask import Flask  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from web import create_app  # noqa: E402
+from web.extensions import db  # noqa: E402
+from web.models import StudentLanguage, StudentProfile, StudentSkill, User  # noqa: E402
+from web.services.importing import import_paths  # noqa: E402
+from web.services.importing.cells import ListParser  # noqa: E402
+from web.services.importing.kinds import STUDENTS  # noqa: E402
+from web.services.importing.records import Row, student_record  # noqa: E402
+
+
+def peak_mb() -> float:
+    """The process's peak resident memory so far (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fresh_app(db_path: Path) -> Flask:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "TESTING": True})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    return app
+
+
+def generate(rows: int, out: Path) -> float:
+    script = ROOT / "seeds" / "generate_students.py"
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(script), "--count", str(rows), "--out", str(out)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def bulk(app: Flask, path: Path) -> tuple[float, int]:
+    with app.app_context():
+        started = time.perf_counter()
+        report = import_paths([path], dry_run=False)
+        db.session.commit()
+        elapsed = time.perf_counter() - started
+        if not report.ok:
+            raise SystemExit(report.format_errors(limit=10))
+        return elapsed, report.created
+
+
+def naive(app: Flask, path: Path, sample: int) -> float:
+    """The baseline: same validation, then one ORM object graph per row, add and flush."""
+    lists = ListParser()
+    with app.app_context(), path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        started = time.perf_counter()
+        for number, cells in enumerate(reader, start=2):
+            if number - 1 > sample:
+                break
+            record = student_record(number, Row(dict(zip(header, cells, strict=True))), lists)
+            assert record is not None, cells
+            user = User(email=record.email, role="student")
+            user.profile = StudentProfile(
+                full_name=record.full_name,
+                university=record.university,
+                programme=record.programme,
+                year_of_study=record.year_of_study,
+                graduation_year=record.graduation_year,
+                available_from=record.available_from,
+                available_to=record.available_to,
+                discoverable=False,
+            )
+            user.profile.skills = [
+                StudentSkill(name=s.name, key=s.key, level=s.level) for s in record.skills
+            ]
+            user.profile.languages = [
+                StudentLanguage(language=lang.key, level=lang.level) for lang in record.languages
+            ]
+            db.session.add(user)
+            db.session.flush()
+        db.session.commit()
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="students to generate")
+    parser.add_argument("--sample", type=int, default=2_000, help="rows for the naive importer")
+    args = parser.parse_args()
+    assert list(STUDENTS.columns)  # the generator writes the students header
+
+    with tempfile.TemporaryDirectory(prefix="tb-bench-import-") as tmp:
+        folder = Path(tmp)
+        students = folder / "students.csv"
+        generated = generate(args.rows, students)
+        size_mb = students.stat().st_size / 1e6
+        print(f"generated {args.rows:,} students ({size_mb:.1f} MB) in {generated:.1f} s")
+
+        before = peak_mb()
+        elapsed, created = bulk(fresh_app(folder / "bulk.db"), students)
+        peak = peak_mb()
+        rate = created / elapsed
+        print(
+            f"bulk import:  {created:,} rows in {elapsed:.1f} s = {rate:,.0f} rows/s; "
+            f"peak memory {peak:.0f} MB (process, {before:.0f} MB before the import)"
+        )
+
+        sample = min(args.sample, args.rows)
+        naive_elapsed = naive(fresh_app(folder / "naive.db"), students, sample)
+        naive_rate = sample / naive_elapsed
+        print(
+            f"naive import: {sample:,} rows in {naive_elapsed:.1f} s = {naive_rate:,.0f} rows/s; "
+            f"{args.rows:,} rows would take {args.rows / naive_rate:.0f} s"
+        )
+        print(f"speed-up: {rate / naive_rate:.1f}x (target >= 10x)")
+        print(
+            f"targets: whole file {elapsed:.1f} s (<= 60 s: {'yes' if elapsed <= 60 else 'NO'}), "
+            f"peak {peak:.0f} MB (< 500 MB: {'yes' if peak < 500 else 'NO'})"
+        )
+
+
+if __name__ == "__main__":
+    main()
