@@ -1,7 +1,9 @@
 """The programme dashboard: its figures, each from one grouped query, and its bar charts.
 
 Charts are drawn server-side as inline SVG (web/templates/coordinator/_charts.html), so
-this module computes every bar's length; the template only places them. Five queries
+this module computes every bar's length, as a percentage of the chart's width: the SVG
+takes the width of its column and its text keeps its real size, so a chart stays
+readable on a phone. The template only stacks the rows. Five queries
 build the whole dashboard, whatever the size of the programme.
 
 Median time in a stage is measured on finished spells only: an application's spell in a
@@ -36,9 +38,8 @@ from web.models import (
 )
 from web.reference.institutions import institution_name
 
-CHART_WIDTH = 400  # SVG user units; the chart scales to its container
-ROW_HEIGHT = 40  # a label line, then the bar
-LABEL_CHARS = 40  # longer labels are cut in the chart (the table has them whole)
+ROW_HEIGHT = 42  # pixels: a label line, then the bar
+LABEL_CHARS = 34  # longer labels are cut in the chart (the table has them whole)
 TOP_ROWS = 12  # firms or universities beyond these are folded into one "other" row
 OPEN_STAGES = tuple(s for s in APPLICATION_STATUSES if s not in CLOSED_STATUSES)
 
@@ -49,7 +50,7 @@ R = TypeVar("R")
 class Bar:
     label: str
     text: str  # the value as the reader sees it
-    length: float  # bar length in SVG units
+    length: float  # percent of the chart's width
     track: float | None = None  # a background bar, e.g. the capacity behind the filled places
 
 
@@ -59,7 +60,6 @@ class Chart:
     title: str
     bars: list[Bar]
 
-    width = CHART_WIDTH
     row_height = ROW_HEIGHT
 
     @property
@@ -318,8 +318,8 @@ def _times_chart(times: Sequence[StageTime]) -> Chart:
 
 
 def _length(value: float, top: float) -> float:
-    """A bar's length in SVG units, rounded so the markup stays short."""
-    return round(CHART_WIDTH * value / top, 1) if top > 0 else 0.0
+    """A bar's length in percent of the longest possible, rounded so the markup stays short."""
+    return round(100 * value / top, 1) if top > 0 else 0.0
 
 
 def _short(label: str) -> str:
