@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -35,11 +36,29 @@ class Mailbox:
     port: int = field(default_factory=free_port)
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
+    login: tuple[str, str] | None = None  # when set, the one login (user, password) accepted
     _controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        auth: dict[str, Any] = {}
+        if self.login is not None:
+            auth = {
+                "authenticator": self._authenticate,
+                "auth_require_tls": False,  # a test server on the loopback interface
+            }
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **auth)
         self._controller.start()
+
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        given = (
+            (data.login.decode(), data.password.decode())
+            if isinstance(data, LoginPassword)
+            else None
+        )
+        ok = given == self.login
+        return AuthResult(success=ok, handled=False)  # handled=False: answer 535
 
     def stop(self) -> None:
         if self._controller is not None:

@@ -219,6 +219,34 @@ def test_the_console_backend_prints_the_message(runner, make, app):
     assert outbox()[0].status == "sent"
 
 
+def test_the_app_logs_in_when_the_server_asks(runner, make, mailbox, app):
+    mailbox.stop()
+    mailbox.login = ("talent-bridge", "relay-password-2027")
+    mailbox.start()
+    student = make.student()
+    notify(student, "offer_made", firm="WeBank", posting="Risk Analytics Intern")
+    db.session.commit()
+    app.config.update(MAIL_USERNAME="talent-bridge", MAIL_PASSWORD="wrong")
+    refused = runner.invoke(args=["outbox", "send"])
+    assert refused.exit_code == 1
+    assert "535" in refused.output  # why the run stopped
+    [row] = outbox()
+    assert row.status == "pending" and "535" in row.last_error
+
+    app.config["MAIL_PASSWORD"] = "relay-password-2027"
+    make_due()
+    result = runner.invoke(args=["outbox", "send"])
+    assert (result.exit_code, result.output.strip()) == (0, "sent 1, failed 0, remaining 0")
+    assert [m.rcpt_tos for m in mailbox.received] == [[student.email]]
+
+
+def test_an_unknown_backend_is_reported(runner, app):
+    app.config["MAIL_BACKEND"] = "pigeon"
+    result = runner.invoke(args=["outbox", "send"])
+    assert result.exit_code != 0
+    assert "MAIL_BACKEND must be 'console' or 'smtp'" in result.output
+
+
 @pytest.fixture
 def shared_app(app: Flask, database_url: str, tmp_path) -> Flask:
     """An app whose connections really are separate (in-memory SQLite has one)."""

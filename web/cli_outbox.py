@@ -20,7 +20,10 @@ outbox_cli = AppGroup("outbox", help="Send and inspect the email outbox.")
 @outbox_cli.command("send")
 def send_command() -> None:
     """Send every email that is due; exit status 1 if any failed in this run."""
-    report = mailer.send_due()
+    try:
+        report = mailer.send_due()
+    except ValueError as exc:  # a misconfigured MAIL_BACKEND
+        raise click.ClickException(str(exc)) from exc
     remaining = mailer.summary().counts["pending"]
     failed = report.retrying + report.failed
     click.echo(f"sent {report.sent}, failed {failed}, remaining {remaining}")
