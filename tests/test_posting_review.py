@@ -10,6 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
+from tests.seedfiles import firm as seed_firm
+from tests.seedfiles import import_cli, write_csv
+from tests.seedfiles import posting as seed_posting
 from web.extensions import db
 from web.models import AuditEntry, Notification, OutboxMessage, Posting
 from web.services import settings
@@ -255,10 +258,14 @@ def test_turning_review_off_keeps_waiting_postings_waiting(
     assert later.review_status == "approved"
 
 
-def test_imported_postings_stay_approved(make, review_on):
-    # The importer writes postings directly and relies on the column default.
-    posting = make.posting(make.firm("WeBank"))
-    assert posting.review_status == "approved" and posting.is_visible
+def test_imported_postings_stay_approved(client, runner, tmp_path, review_on):
+    write_csv(tmp_path / "firms.csv", "firms", [seed_firm()])
+    write_csv(tmp_path / "postings.csv", "postings", [seed_posting()])
+    result = import_cli(runner, tmp_path)
+    assert result.exit_code == 0, result.output
+    imported = db.session.scalar(select(Posting).where(Posting.ref == "QLL-2027-001"))
+    assert imported.review_status == "approved"
+    assert "Payments Engineering Intern" in text(client.get("/postings"))
 
 
 def test_only_coordinators_review(client, make, login, review_on, recruiter):
