@@ -96,7 +96,7 @@ def invitations_command(out: Path | None, base_url: str | None) -> None:
     """A CSV of one-time invitation links for imported students who have not claimed."""
     base = base_url or current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
     with current_app.test_request_context(base_url=base):
-        lines = list(invitations.csv_lines(actor=None))
+        lines = list(invitations.csv_lines(actor=None, base_url=base))
         db.session.commit()  # the audit entry
     count = len(lines) - 1
     if out is None:

@@ -92,8 +92,12 @@ def unclaimed_students() -> Iterator[User]:
     yield from db.session.scalars(stmt)
 
 
-def csv_lines(actor: User | None) -> Iterator[str]:
-    """The invitations CSV (needs a request context for the links); audited when called."""
+def csv_lines(actor: User | None, base_url: str | None = None) -> Iterator[str]:
+    """The invitations CSV, links under base_url (default PUBLIC_BASE_URL); audited.
+
+    Needs a request context (url_for); the command line makes one for its base URL.
+    """
+    base = (base_url or current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     expires = datetime.now(ZoneInfo(current_app.config["PROGRAMME_TIMEZONE"])) + timedelta(
         seconds=max_age()
     )
@@ -101,7 +105,7 @@ def csv_lines(actor: User | None) -> Iterator[str]:
         (
             user.email,
             user.profile.full_name if user.profile else "",
-            url_for("auth.claim", token=make_token(user), _external=True),
+            base + url_for("auth.claim", token=make_token(user)),
             expires.isoformat(timespec="minutes"),
         )
         for user in unclaimed_students()
