@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton, format_time
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
@@ -64,10 +66,27 @@ def fmt_datetime(value: datetime | None) -> str:
     return format_datetime(value, "medium") if value else "—"
 
 
+# Interviews are set and shown in Hong Kong time, whatever the server's zone.
+HONG_KONG = ZoneInfo("Asia/Hong_Kong")
+
+
+def hk_datetime(value: datetime | None) -> str:
+    """A moment as Hong Kong wall-clock time, e.g. "Tue, Jun 1, 2027 10:00" (naive = UTC)."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:  # SQLite hands back naive UTC values
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(HONG_KONG)
+    locale = get_locale() or "en"
+    day = format_skeleton("yMMMEd", local, tzinfo=HONG_KONG, locale=locale, fuzzy=True)
+    return f"{day} {format_time(local, 'HH:mm', tzinfo=HONG_KONG, locale=locale)}"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=fmt_date,
         datetime=fmt_datetime,
+        hk_datetime=hk_datetime,
         status_label=status_label,
         institution=institution_name,
         language=language_name,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from web.employer import bp
 from web.employer.forms import CandidateFilterForm
+from web.employer.hiring_forms import BulkForm
 from web.employer.routes import _firm, _own_posting
 from web.extensions import db
 from web.models import Application, Posting, StudentProfile
@@ -31,6 +32,7 @@ def applicants(posting_id: int) -> str:
         form=form,
         filter_args=_filter_args(),
         action=ConfirmForm(),
+        bulk=BulkForm(),
     )
 
 

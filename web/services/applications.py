@@ -1,16 +1,19 @@
-"""Applying, withdrawing, and the stage history of an application."""
+"""Applying, and the queries that list applications (stage changes: web/services/stages.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
-from web.models import Application, ApplicationEvent, Posting, StudentProfile, User
+from web.models import Application, ApplicationEvent, Posting, StudentProfile
+from web.services.notify import notify
+from web.services.staff import firm_staff
 
 
 class ApplicationError(ValueError):
@@ -45,34 +48,26 @@ def apply(
             db.session.flush()
     except IntegrityError as exc:
         raise ApplicationError(_("You have already applied to this internship.")) from exc
-    return application
-
-
-def change_status(application: Application, to_status: str, actor: User, note: str = "") -> None:
-    if application.status == to_status:
-        return
-    application.events.append(
-        ApplicationEvent(
-            actor_id=actor.id,
-            from_status=application.status,
-            to_status=to_status,
-            note=note or None,
+    link = url_for("employer.application", application_id=application.id)
+    for member in firm_staff(posting.firm_id):
+        notify(
+            member,
+            "new_applicant",
+            link=link,
+            student=profile.full_name or profile.user.email,
+            posting=posting.title,
         )
-    )
-    application.status = to_status
-
-
-def withdraw(application: Application, actor: User) -> None:
-    if not application.is_open:
-        raise ApplicationError(_("This application is already closed."))
-    change_status(application, "withdrawn", actor)
+    return application
 
 
 def for_student_query(profile: StudentProfile) -> Select[tuple[Application]]:
     return (
         select(Application)
         .where(Application.student_id == profile.id)
-        .options(selectinload(Application.posting).selectinload(Posting.firm))
+        .options(
+            selectinload(Application.posting).selectinload(Posting.firm),
+            selectinload(Application.interviews),
+        )
         .order_by(Application.created_at.desc(), Application.id.desc())
     )
 
@@ -97,5 +92,6 @@ def owned_by_student(application_id: int, profile: StudentProfile) -> Applicatio
         .options(
             selectinload(Application.posting).selectinload(Posting.firm),
             selectinload(Application.events),
+            selectinload(Application.interviews),
         )
     )

@@ -16,6 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from web.forms_common import (
     check_no_duplicate_languages,
@@ -90,5 +91,21 @@ class ApplyForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A bare form for buttons that change state, so that they carry a CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class VersionedForm(FlaskForm):
+    """A form acting on an application, carrying the version the user saw.
+
+    A different current version means someone else changed the application since the
+    page was loaded; the change is then refused rather than applied to a stale picture.
+    """
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class StageForm(VersionedForm):
+    """The student's buttons on an application: accept, decline, withdraw."""
 
     submit = SubmitField(_l("Confirm"))

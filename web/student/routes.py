@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,11 +13,11 @@ from web.extensions import db
 from web.forms_common import filled_languages, filled_skills, pad_rows
 from web.models import Application, StudentProfile
 from web.services import applications as application_service
+from web.services import interviews, ranking
 from web.services import postings as posting_service
-from web.services import ranking
 from web.services.profiles import ProfileData, save_profile
 from web.student import bp
-from web.student.forms import ApplyForm, ConfirmForm, ProfileForm
+from web.student.forms import ApplyForm, ProfileForm, StageForm
 
 
 def _profile() -> StudentProfile:
@@ -137,28 +137,19 @@ def applications() -> str:
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    return render_template("student/applications.html", page=page)
+    now = datetime.now(UTC)
+    upcoming = {a.id: interviews.next_interview(a.interviews, now) for a in page.items}
+    return render_template("student/applications.html", page=page, upcoming=upcoming)
 
 
 @bp.route("/applications/<int:application_id>")
 def application(application_id: int) -> str:
+    """The tracker of one application: stage, history, interviews, offer (see offers.py)."""
+    application = _own_application(application_id)
     return render_template(
         "student/application.html",
-        application=_own_application(application_id),
-        form=ConfirmForm(),
+        application=application,
+        form=StageForm(data={"version": application.version}),
+        now=datetime.now(UTC),
+        as_utc=interviews.as_utc,
     )
-
-
-@bp.post("/applications/<int:application_id>/withdraw")
-def withdraw(application_id: int) -> Response:
-    application = _own_application(application_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            application_service.withdraw(application, current_user)
-        except application_service.ApplicationError as exc:
-            flash(str(exc), "warning")
-        else:
-            db.session.commit()
-            flash(_("Your application is withdrawn."), "info")
-    return redirect(url_for("student.application", application_id=application.id))
