@@ -337,3 +337,21 @@ def test_queue_is_paginated(client, make, login, review_on, office, firm, recrui
     second = text(client.get("/coordinator/reviews?page=2"))
     assert first.count("<article") == 5 and second.count("<article") == 2
     assert "7 in all" in first
+
+
+def test_queue_queries_do_not_grow(client, make, login, review_on, office, count_queries):
+    def queries() -> int:
+        client.get("/coordinator/reviews")
+        db.session.expire_all()
+        with count_queries:
+            assert client.get("/coordinator/reviews").status_code == 200
+        return count_queries.count
+
+    publish(client, login, make.employer())
+    login(office)
+    few = queries()
+    login.logout()
+    for n in range(3):
+        publish(client, login, make.employer(make.firm()), title=f"Credit Risk Intern {n}")
+    login(office)
+    assert queries() == few

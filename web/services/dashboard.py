@@ -3,8 +3,9 @@
 Charts are drawn server-side as inline SVG (web/templates/coordinator/_charts.html), so
 this module computes every bar's length, as a percentage of the chart's width: the SVG
 takes the width of its column and its text keeps its real size, so a chart stays
-readable on a phone. The template only stacks the rows. Five queries
-build the whole dashboard, whatever the size of the programme.
+readable on a phone. The template only stacks the rows. Three queries here (firms,
+universities, stage times) and programme.overview()'s build the whole dashboard, whatever
+the size of the programme; the median is computed in the database, not in Python.
 
 Median time in a stage is measured on finished spells only: an application's spell in a
 stage runs from the event that moved it into the stage to the next event of the same
