@@ -137,3 +137,16 @@ def test_bulk_actions_are_only_for_the_firms_own_postings(client, make, login, p
     response = bulk(client, posting, ticked(*applications), stage="shortlisted", move="1")
     assert response.status_code == 404
     assert {fresh(a).status for a in applications} == {"submitted"}
+
+
+def test_the_bulk_form_carries_its_csrf_token(app, client, pool):
+    _employer, posting, _students, applications = pool
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get(f"/employer/postings/{posting.id}").get_data(as_text=True)
+    form = page[page.index(f'action="/employer/postings/{posting.id}/bulk') :]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    selected = ticked(applications[0])
+    assert bulk(client, posting, selected, stage="shortlisted", move="1").status_code == 400
+    assert fresh(applications[0]).status == "submitted"
+    bulk(client, posting, selected, stage="shortlisted", move="1", csrf_token=token)
+    assert fresh(applications[0]).status == "shortlisted"

@@ -18,6 +18,7 @@ from web.models import Posting, User
 from web.reference.institutions import institution_name
 from web.services import audit, shortlist
 from web.services.exports import csv_lines, neutralise
+from web.services.interviews import as_utc
 from web.services.shortlist import Filters
 
 HEADER = (
@@ -75,9 +76,7 @@ def rows(posting: Posting, filters: Filters) -> list[tuple[Any, ...]]:
                 status_label(application.status),
                 f"{row.match.reasons.required_met}/{len(row.match.reasons.required)}",
                 reasons_summary(row.match),
-                application.created_at.astimezone(HONG_KONG).date()
-                if application.created_at.tzinfo
-                else application.created_at.date(),
+                as_utc(application.created_at).astimezone(HONG_KONG).date(),
             )
         )
     return out
