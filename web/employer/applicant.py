@@ -47,16 +47,17 @@ def _move_choices(application: Application) -> list[tuple[str, str]]:
 
 
 def _forms(application: Application) -> dict[str, FlaskForm]:
+    """Every form of the page, filled from the application (never from another form's POST)."""
     version = {"version": application.version}
-    move = MoveForm(prefix="move", data=version)
+    move = MoveForm(None, prefix="move", data=version)
     move.stage.choices = _move_choices(application)
     return {
         "move_form": move,
-        "reject_form": RejectForm(prefix="reject", data=version),
-        "offer_form": OfferForm(prefix="offer", data=version),
-        "interview_form": InterviewForm(prefix="interview", data=version),
-        "note_form": NoteForm(prefix="note"),
-        "rating_form": RatingForm(prefix="rating", data={"rating": application.rating}),
+        "reject_form": RejectForm(None, prefix="reject", data=version),
+        "offer_form": OfferForm(None, prefix="offer", data=version),
+        "interview_form": InterviewForm(None, prefix="interview", data=version),
+        "note_form": NoteForm(None, prefix="note"),
+        "rating_form": RatingForm(None, prefix="rating", data={"rating": application.rating}),
     }
 
 
