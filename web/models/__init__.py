@@ -13,6 +13,13 @@ from web.models.hiring import ApplicantNote, Interview
 from web.models.imports import ImportBatch
 from web.models.notifications import Notification, OutboxMessage
 from web.models.postings import Posting, PostingLanguage, PostingSkill
+from web.models.rounds import (
+    AllocationRound,
+    RoundChoice,
+    RoundPosting,
+    RoundRanking,
+    RoundResult,
+)
 from web.models.settings import ProgrammeSetting
 from web.models.students import StudentLanguage, StudentProfile, StudentSkill
 from web.models.users import ROLES, User
@@ -22,6 +29,7 @@ __all__ = [
     "CLOSED_STATUSES",
     "REJECTION_REASONS",
     "ROLES",
+    "AllocationRound",
     "ApplicantNote",
     "Application",
     "ApplicationEvent",
@@ -36,6 +44,10 @@ __all__ = [
     "PostingLanguage",
     "PostingSkill",
     "ProgrammeSetting",
+    "RoundChoice",
+    "RoundPosting",
+    "RoundRanking",
+    "RoundResult",
     "StudentLanguage",
     "StudentProfile",
     "StudentSkill",
