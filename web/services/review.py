@@ -15,9 +15,10 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
-from web.models import EmployerMembership, Posting, User
+from web.models import Posting, User
 from web.services import audit, settings
 from web.services.notify import notify
+from web.services.staff import firm_staff
 
 
 class ReviewError(ValueError):
@@ -101,17 +102,7 @@ def _decide(posting: Posting, outcome: str, comment: str | None) -> None:
 
 def _tell_firm(posting: Posting, kind: str, **params: str) -> None:
     """Notify every approved employer of the posting's firm."""
-    staff = db.session.scalars(
-        select(User)
-        .join(EmployerMembership, EmployerMembership.user_id == User.id)
-        .where(
-            EmployerMembership.firm_id == posting.firm_id,
-            EmployerMembership.status == "approved",
-            User.is_enabled.is_(True),
-        )
-        .order_by(User.id)
-    )
     link = url_for("employer.applicants", posting_id=posting.id)
     title = f"{posting.title} ({posting.ref})"
-    for user in staff:
+    for user in firm_staff(posting.firm_id):
         notify(user, kind, link=link, posting=title, **params)
