@@ -14,6 +14,13 @@ KEPT_ERRORS = 1000
 VALUE_SHOWN = 60  # characters of a bad value quoted in a message
 
 
+def printable(text: str) -> str:
+    """Text with control characters escaped: they would break a line or a terminal."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode() for ch in text
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ImportIssue:
     """One problem, located the way a spreadsheet user finds it: file, row, column."""
@@ -28,7 +35,7 @@ class ImportIssue:
     def shown_value(self) -> str | None:
         if self.value is None:
             return None
-        text = self.value.replace("\r", "\\r").replace("\n", "\\n")
+        text = printable(self.value[: VALUE_SHOWN * 2])
         return text if len(text) <= VALUE_SHOWN else text[: VALUE_SHOWN - 1] + "…"
 
     def __str__(self) -> str:

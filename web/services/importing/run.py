@@ -27,7 +27,7 @@ from web.services.importing.cells import Cell, ListParser
 from web.services.importing.kinds import ORDER, HeaderProblem, Kind, detect
 from web.services.importing.reading import ReadProblem, Source, Table, collect, open_table
 from web.services.importing.records import VALIDATORS, Record, Row
-from web.services.importing.report import FileReport, ImportIssue, ImportReport
+from web.services.importing.report import FileReport, ImportIssue, ImportReport, printable
 from web.services.importing.writing import FirmWriter, PostingWriter
 from web.services.importing.writing_students import StudentWriter
 
@@ -228,7 +228,7 @@ class _Run:
                 _(
                     "The text is garbled (“%(fragment)s”): it was converted with the wrong "
                     "encoding before it reached us. Fix the source file.",
-                    fragment=fragment,
+                    fragment=printable(fragment),
                 ),
             )
         return None if garbled_in else Row(values)
