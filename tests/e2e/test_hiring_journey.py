@@ -1,0 +1,129 @@
+"""A new employer registers, is approved, posts, shortlists, interviews and offers; the
+student accepts."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Journey, unique_email
+
+PASSWORD = "harbour-lantern-quiet-47"
+
+
+def register_student(tab: Journey) -> None:
+    page = tab.page
+    tab.go("/auth/register")
+    page.fill("#email", unique_email("ka.ho.wong"))
+    page.fill("#full_name", "Wong Ka Ho")
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.click("#submit")
+    page.select_option("#university", "CUHK")
+    page.fill("#skills-0-name", "python")
+    page.select_option("#skills-0-level", "4")
+    page.fill("#skills-1-name", "Solidity")
+    page.select_option("#skills-1-level", "3")
+    page.select_option("#languages-0-language", "english")
+    page.select_option("#languages-0-level", "4")
+    page.click("#submit")
+    expect(page.locator(".alert-success")).to_contain_text("Your profile is saved.")
+
+
+def test_employer_hires_through_the_portal(journey: Journey) -> None:
+    server = journey.server
+    tag = uuid.uuid4().hex[:6]
+    employer_email = unique_email("recruiter", "ledger.example.com")
+    coordinator_email = unique_email("office", "programme.example.org")
+    server.flask("users", "create-coordinator", coordinator_email, input=f"{PASSWORD}\n" * 2)
+
+    # 1. A new employer registers its firm and waits for approval.
+    employer = journey.page
+    journey.go("/auth/register/employer")
+    employer.fill("#email", employer_email)
+    employer.fill("#job_title", "Campus recruiter")
+    employer.select_option("#firm_id", "0")
+    employer.fill("#new_firm_name", f"Qianhai Ledger Labs {tag}")
+    employer.fill("#new_firm_name_zh", "前海账本实验室")
+    employer.fill("#password", PASSWORD)
+    employer.fill("#confirm", PASSWORD)
+    employer.click("#submit")
+    expect(employer.locator("h1")).to_contain_text("awaiting approval")
+    journey.shot("pending")
+
+    # 2. The coordinator approves it.
+    office = journey.new_tab("coordinator")
+    office.go("/auth/login")
+    office.page.fill("#email", coordinator_email)
+    office.page.fill("#password", PASSWORD)
+    office.page.click("#submit")
+    office.go("/coordinator/employers")
+    row = office.page.locator("tr", has_text=employer_email)
+    row.get_by_role("button", name="Approve").click()
+    expect(office.page.locator(".alert-success")).to_contain_text("can now act for")
+    office.shot("approved")
+
+    # 3. The employer posts an internship.
+    start = date.today() + timedelta(days=120)
+    journey.go("/employer/postings/new")
+    employer.fill("#title", f"Blockchain Engineering Intern {tag}")
+    employer.fill("#description", "Build smart contracts for trade-finance settlement.")
+    employer.fill("#location", "Shenzhen, Qianhai")
+    employer.fill("#start_date", start.isoformat())
+    employer.fill("#end_date", (start + timedelta(days=70)).isoformat())
+    employer.fill("#capacity", "1")
+    employer.fill("#deadline", (date.today() + timedelta(days=30)).isoformat())
+    employer.fill("#required-0-name", "Solidity")
+    employer.select_option("#required-0-level", "3")
+    employer.fill("#required-1-name", "Python")
+    employer.select_option("#required-1-level", "3")
+    employer.select_option("#languages-0-language", "english")
+    journey.shot("posting-form")
+    employer.click("#publish")
+    expect(employer.locator(".alert-success")).to_contain_text("is saved")
+    ref = re.search(r"Posting (\S+) is saved", employer.locator(".alert-success").inner_text())
+    assert ref is not None
+    posting_url = employer.url
+
+    # 4. A student applies.
+    student = journey.new_tab("student")
+    register_student(student)
+    student.go(f"/postings/{ref.group(1)}")
+    student.page.fill("#cover_note", "I have written Solidity contracts for a campus hackathon.")
+    student.page.click("#submit")
+    expect(student.page.locator(".alert-success")).to_contain_text("Your application to")
+
+    # 5. The employer reads the ranked shortlist with its reasons.
+    employer.goto(posting_url)
+    expect(employer.locator("body")).to_contain_text("Wong Ka Ho")
+    expect(employer.locator("body")).to_contain_text("2 of 2 requirements met")
+    employer.locator("summary", has_text="Why this rank").first.click()
+    journey.shot("shortlist")
+
+    # 6. ... invites the student to an interview, then makes an offer.
+    employer.get_by_role("link", name="Review application").first.click()
+    interview_day = (date.today() + timedelta(days=7)).isoformat()
+    employer.fill("#interview-day", interview_day)
+    employer.fill("#interview-at", "10:30")
+    employer.fill("#interview-location", "https://meet.example.com/ledger-interview")
+    employer.get_by_role("button", name="Invite to interview").click()
+    expect(employer.locator("body")).to_contain_text("Hong Kong time")
+    journey.shot("interview")
+    employer.get_by_role("button", name="Make an offer").click()
+    expect(employer.locator("body")).to_contain_text("Offer made")
+    journey.shot("offer")
+
+    # 7. The student sees the interview and the offer, and accepts.
+    student.go("/student/applications")
+    student.page.locator("table a").first.click()
+    expect(student.page.locator("body")).to_contain_text("10:30")
+    expect(
+        student.page.get_by_role("link", name=re.compile("calendar|\\.ics", re.I)).first
+    ).to_be_visible()
+    student.shot("offer")
+    student.page.get_by_role("button", name="Accept the offer").click()
+    expect(student.page.locator(".alert-success").first).to_contain_text("You accepted the offer")
+    student.shot("accepted")
