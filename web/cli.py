@@ -1,4 +1,4 @@
-"""Command-line tools: flask --app wsgi users|demo|seeds|rank ..."""
+"""Command-line tools: flask --app wsgi users|demo|seeds|rank|outbox|round ..."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def create_coordinator(email: str, password: str) -> None:
 def register(app: Flask) -> None:
     from web.cli_outbox import outbox_cli
     from web.cli_rank import rank_command
+    from web.cli_round import round_cli
     from web.cli_seeds import seeds_cli
     from web.demo import demo_command
 
@@ -44,3 +45,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(seeds_cli)
     app.cli.add_command(rank_command)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(round_cli)

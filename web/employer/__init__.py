@@ -16,4 +16,4 @@ def _require_approval() -> Response | None:
 
 guard_blueprint(bp, "employer", extra_check=_require_approval)
 
-from web.employer import applicant, bulk, export, routes, shortlist  # noqa: E402,F401
+from web.employer import applicant, bulk, export, rounds, routes, shortlist  # noqa: E402,F401

@@ -19,6 +19,7 @@ from web.models import (
     User,
 )
 from web.services.applications import ApplicationError
+from web.services.rounds import check_offers_allowed
 from web.services.stages import (
     EMPLOYER,
     StageError,
@@ -103,6 +104,8 @@ def bulk_transition(
     """
     if not selected:
         raise ApplicationError(_("Select at least one applicant."))
+    if to_status == "offered":
+        check_offers_allowed(posting)  # an allocation round gives this posting's places
     found = {
         a.id: a
         for a in db.session.scalars(

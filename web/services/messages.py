@@ -72,6 +72,42 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
         _l("Posting returned: %(posting)s"),
         _l("The programme office returned %(posting)s with this comment: %(comment)s"),
     ),
+    "round_opened": (
+        _l("Rank your internships: %(round)s"),
+        _l(
+            "The programme round “%(round)s” is open. Rank the internships you applied to, "
+            "most wanted first, before %(closes)s. Ranking in your true order of "
+            "preference is your best strategy."
+        ),
+    ),
+    "round_opened_firm": (
+        _l("Rank your applicants: %(round)s"),
+        _l(
+            "The programme round “%(round)s” is open. Check the order of your applicants "
+            "for each of your postings in it before %(closes)s."
+        ),
+    ),
+    "round_placed": (
+        _l("You have a place: %(posting)s at %(firm)s"),
+        _l(
+            "In the programme round “%(round)s” you were placed as %(posting)s at "
+            "%(firm)s. Your other open applications were withdrawn."
+        ),
+    ),
+    "round_unplaced": (
+        _l("Results of %(round)s"),
+        _l(
+            "The programme round “%(round)s” could not place you this time. Your "
+            "applications stay open, and the programme office may run a second phase."
+        ),
+    ),
+    "round_results": (
+        _l("Round results for %(posting)s"),
+        _l(
+            "The programme round “%(round)s” is published. Places of %(posting)s filled "
+            "by the round: %(count)s of %(places)s. See who on the round page."
+        ),
+    ),
 }
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from web.extensions import db
 from web.models import CLOSED_STATUSES, Application, Posting, User
 from web.services.applications import ApplicationError
+from web.services.rounds import check_offers_allowed
 from web.services.stages import EMPLOYER, STUDENT, check, transition
 
 
@@ -54,7 +55,12 @@ def places(posting: Posting) -> Places:
 def make_offer(
     application: Application, actor: User, *, expected_version: int | None = None
 ) -> None:
-    """The firm offers the student a place (allowed even when offers exceed places)."""
+    """The firm offers the student a place (allowed even when offers exceed places).
+
+    Refused while the posting is in an open or closed allocation round: the round gives
+    its places (``rounds.OffersDuringRound``).
+    """
+    check_offers_allowed(application.posting)
     transition(application, "offered", actor, role=EMPLOYER, expected_version=expected_version)
 
 
