@@ -121,8 +121,9 @@ def main() -> None:
     if len(times) >= 2 and n < args.students:
         growth = times[-1][2] / times[-2][2]  # per doubling
         estimate = elapsed * growth ** np.log2(args.students / n)
+        when = f"{estimate:,.0f} s" if estimate < 120 else f"{estimate / 60:,.0f} min"
         print(
-            f"  (it grows {growth:.1f}x per doubling: about {estimate / 60:,.0f} minutes for "
+            f"  (it grows {growth:.1f}x per doubling: about {when} for "
             f"{args.students:,} students, if memory allows)"
         )
 

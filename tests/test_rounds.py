@@ -21,6 +21,7 @@ from web.models import (
     Application,
     ApplicationEvent,
     Notification,
+    RoundChoice,
     RoundRanking,
     RoundResult,
 )
@@ -545,3 +546,26 @@ def test_round_pages_run_a_fixed_number_of_queries(
         client.get(url)
         client.get(url + "/results")
     assert more.count == few.count
+
+
+def test_round_forms_carry_their_csrf_token(app, client, login, programme, open_round):
+    p = programme
+    login(p.lee)
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get(f"/student/rounds/{open_round.id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    url = f"/student/rounds/{open_round.id}"
+    assert client.post(url, data={"choices-0": str(p.risk.id)}).status_code == 400
+    assert db.session.scalar(select(func.count(RoundChoice.id))) == 0
+    response = client.post(url, data={"choices-0": str(p.risk.id), "csrf_token": token})
+    assert response.status_code == 302
+    app.config["WTF_CSRF_ENABLED"] = False  # the test helper logs in without a token
+    login.logout()
+    login(p.coordinator)
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get(f"/coordinator/rounds/{open_round.id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post(f"/coordinator/rounds/{open_round.id}/close").status_code == 400
+    client.post(f"/coordinator/rounds/{open_round.id}/close", data={"csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(AllocationRound, open_round.id).status == "closed"
