@@ -99,6 +99,12 @@ def test_an_oversized_upload_gets_a_clear_message(app, client, coordinator):
     assert "Back to the upload" in text
 
 
+def test_the_upload_page_states_the_limit(client, coordinator):
+    page = client.get("/coordinator/imports/upload").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and "multiple" in page
+    assert "At most 16 MB per upload." in page and "Check the files" in page
+
+
 def test_only_csv_and_xlsx_files_are_accepted(client, coordinator):
     response = upload(client, ("notes.txt", b"hello"))
     assert response.status_code == 200

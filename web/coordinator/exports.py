@@ -42,6 +42,7 @@ def exports_page() -> str:
         form=DownloadForm(),
         kinds=list(exports.EXPORTS),
         unclaimed=unclaimed or 0,
+        days=max(1, invitations.max_age() // 86400),
     )
 
 
