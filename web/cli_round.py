@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from web.extensions import db
 from web.models import AllocationRound, User
 from web.models.users import normalise_email
-from web.services import round_allocation, rounds
+from web.services import round_allocation, round_results, rounds
 
 round_cli = AppGroup("round", help="Allocation rounds: list, show, preview, publish.")
 
@@ -41,7 +41,7 @@ def _coordinator(email: str | None) -> User | None:
 
 
 def _stats_lines(round_: AllocationRound) -> list[str]:
-    stats = round_allocation.stats(round_)
+    stats = round_results.stats(round_)
     if stats is None:
         return ["result: none yet (run `round preview ID`)"]
     kind = "published result" if round_.status == "published" else "preview (not published)"
@@ -80,8 +80,8 @@ def list_command() -> None:
 def show_command(round_id: int) -> None:
     """A round's settings, postings (places left, places filled) and result figures."""
     round_ = _round(round_id)
-    lists = round_allocation.list_count(round_)
-    filled = round_allocation.filled_by_posting(round_)
+    lists = round_results.list_count(round_)
+    filled = round_results.filled_by_posting(round_)
     left = rounds.places_left([rp.posting_id for rp in round_.postings])
     click.echo(f"round {round_.id}: {round_.name}")
     click.echo(f"status {round_.status}, phase {round_.phase}, up to {round_.max_choices} choices")

@@ -21,6 +21,7 @@ from web.models import AllocationRound
 from web.pagination import ListPage
 from web.round_forms import RoundForm, hong_kong
 from web.services import round_allocation, rounds
+from web.services import round_results as results_service
 from web.student.forms import ConfirmForm
 
 
@@ -139,8 +140,8 @@ def edit_round(round_id: int) -> Response | str:
 @bp.route("/rounds/<int:round_id>")
 def round_page(round_id: int) -> str:
     round_ = _round(round_id)
-    stats = round_allocation.stats(round_)
-    filled = round_allocation.filled_by_posting(round_) if stats else {}
+    stats = results_service.stats(round_)
+    filled = results_service.filled_by_posting(round_) if stats else {}
     left = rounds.places_left([rp.posting_id for rp in round_.postings])
     postings = ListPage.of(
         sorted(round_.postings, key=lambda rp: rp.posting.ref),
@@ -154,7 +155,7 @@ def round_page(round_id: int) -> str:
         filled=filled,
         left=left,
         page=postings,
-        lists=round_allocation.list_count(round_),
+        lists=results_service.list_count(round_),
         window_open=rounds.window_open(round_, _now()),
         status_label=rounds.status_label,
         form=ConfirmForm(),
@@ -165,7 +166,7 @@ def round_page(round_id: int) -> str:
 def round_results(round_id: int) -> str:
     round_ = _round(round_id)
     page = db.paginate(
-        round_allocation.results_query(round_),
+        results_service.results_query(round_),
         page=_page(),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
@@ -174,7 +175,7 @@ def round_results(round_id: int) -> str:
         "coordinator/round_results.html",
         round=round_,
         page=page,
-        stats=round_allocation.stats(round_),
+        stats=results_service.stats(round_),
         status_label=rounds.status_label,
     )
 

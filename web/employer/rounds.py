@@ -19,7 +19,7 @@ from web.extensions import db
 from web.models import AllocationRound, RoundPosting
 from web.pagination import ListPage
 from web.round_forms import RankingForm
-from web.services import round_allocation, round_lists, rounds
+from web.services import round_lists, round_results, rounds
 
 
 def _round(round_id: int) -> tuple[AllocationRound, list[RoundPosting]]:
@@ -58,7 +58,7 @@ def round_page(round_id: int) -> str:
     results = None
     if round_.status == "published":
         results = db.paginate(
-            round_allocation.results_query(round_, [rp.posting_id for rp in own]),
+            round_results.results_query(round_, [rp.posting_id for rp in own]),
             page=_page(),
             per_page=current_app.config["PAGE_SIZE"],
             error_out=False,
@@ -68,7 +68,7 @@ def round_page(round_id: int) -> str:
         round=round_,
         own=own,
         results=results,
-        filled=round_allocation.filled_by_posting(round_) if results is not None else {},
+        filled=round_results.filled_by_posting(round_) if results is not None else {},
         window_open=rounds.window_open(round_, datetime.now(UTC)),
         status_label=rounds.status_label,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -32,6 +32,7 @@ from web.models.applications import CLOSED_STATUSES
 from web.models.rounds import ACTIVE_ROUND_STATUSES
 from web.services import audit
 from web.services.applications import ApplicationError
+from web.services.interviews import as_utc
 from web.services.notify import notify
 from web.services.staff import firm_staff
 
@@ -68,11 +69,6 @@ class RoundData:
 
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
-
-
-def as_utc(value: datetime) -> datetime:
-    """An aware UTC datetime (SQLite hands back naive values, which are UTC)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def window_open(round_: AllocationRound, now: datetime) -> bool:
@@ -286,11 +282,12 @@ def phase_two_data(parent: AllocationRound, now: datetime) -> RoundData:
     ids = [rp.posting_id for rp in parent.postings]
     left = places_left(ids)
     open_ids = {p.id for p in candidate_postings(parent.id)}
+    closes_at = now + (as_utc(parent.closes_at) - as_utc(parent.opens_at))
     return RoundData(
         name=_("%(name)s: phase 2", name=parent.name),
         opens_at=now,
-        closes_at=now + (as_utc(parent.closes_at) - as_utc(parent.opens_at)),
-        results_on=max(parent.results_on, now.date()),
+        closes_at=closes_at,
+        results_on=(closes_at + (parent.results_on - as_utc(parent.closes_at).date())).date(),
         max_choices=parent.max_choices,
         phase=2,
         posting_ids=[pid for pid in ids if left.get(pid, 0) > 0 and pid in open_ids],

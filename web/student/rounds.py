@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from web.extensions import db
 from web.models import AllocationRound, StudentProfile
 from web.round_forms import ChoicesForm
-from web.services import round_allocation, round_lists, rounds
+from web.services import round_lists, round_results, rounds
 from web.student import bp
 from web.student.routes import _profile
 
@@ -74,7 +74,7 @@ def round_page(round_id: int) -> Response | tuple[str, int]:
         form.choices.append_entry()
     for entry in form.choices:
         entry.choices = labels
-    result = round_allocation.result_for(round_, profile) if round_.status == "published" else None
+    result = round_results.result_for(round_, profile) if round_.status == "published" else None
     return (
         render_template(
             "student/round.html",
