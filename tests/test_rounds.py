@@ -489,28 +489,28 @@ def test_phase_two_matches_unplaced_students_with_places_left(
     ranked_round(client, login, p, open_round)
     coordinator_does(client, login, p.coordinator, open_round, "close")
     coordinator_does(client, login, p.coordinator, open_round, "publish")
+    applied(client, login, p.ho, p.data)  # Ho, not placed, applies to the data post
     login(p.coordinator)
     page = client.get(f"/coordinator/rounds/{open_round.id}").get_data(as_text=True)
     assert "Start phase 2 from this round" in page
     form = client.get(f"/coordinator/rounds/new?from={open_round.id}").get_data(as_text=True)
-    postings = form[
-        form.index('name="postings"') : form.index("</select>", form.index('name="postings"'))
-    ]
-    selected = re.findall(r'<option selected value="(\d+)"', postings)
-    assert selected == [str(p.data.id)]  # the only posting with a place left
-    assert "Summer 2027 main round: phase 2" in form
-    login.logout()
-    # Ho applies to the data post and ranks it in phase 2.
-    applied(client, login, p.ho, p.data)
-    phase2 = create_round(
-        client,
-        login,
-        p.coordinator,
-        [p.data],
-        name="Summer 2027 main round: phase 2",
-        phase=2,
-        parent_id=open_round.id,
+    start = form.index('name="postings"')
+    selected = re.findall(
+        r'<option selected value="(\d+)"', form[start : form.index("</select>", start)]
     )
+    assert selected == [str(p.data.id)]  # the only posting with a place left
+    # The coordinator saves the proposed phase 2 as it is, and opens it.
+    values = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', form))
+    values |= {"postings": selected, "phase": "2"}
+    assert values["name"] == "Summer 2027 main round: phase 2"
+    assert values["parent_id"] == str(open_round.id)
+    response = client.post("/coordinator/rounds/new", data=values)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    phase2 = db.session.scalars(select(AllocationRound).order_by(AllocationRound.id.desc())).first()
+    assert "The round is open" in flashed(
+        client, client.post(f"/coordinator/rounds/{phase2.id}/open")
+    )
+    login.logout()
     assert (phase2.phase, phase2.parent_id) == (2, open_round.id)
     assert kinds_for(p.ho)[-1] == "round_opened"
     assert kinds_for(p.chan)[-1] != "round_opened"  # placed: no open application left
