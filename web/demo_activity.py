@@ -1,0 +1,81 @@
+"""Some life in the demo: applications at every stage, so each portal has something to show."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from web.extensions import db
+from web.models import Application, Posting, StudentProfile, User
+from web.services import applications, interviews, offers, stages
+from web.services.interviews import hong_kong_to_utc
+
+NOTE = (
+    "I am keen to spend the summer in Shenzhen and would bring the skills in my profile; "
+    "I have used them in course projects and a hackathon."
+)
+# (stage to reach, how) for the demo employer's first posting's applicants, best first.
+WEBANK_STAGES = ("offered", "interview", "shortlisted", "under_review", "rejected")
+
+
+def simulate(employer: User, *, today: date) -> int:
+    """Apply every demo student to two postings and move WeBank's applicants along.
+
+    Runs once: a database that already has applications is left as it is.
+    """
+    if db.session.scalar(select(func.count(Application.id))):
+        return 0
+    postings = [
+        p
+        for p in db.session.scalars(select(Posting).order_by(Posting.ref))
+        if p.accepts_applications(today)
+    ]
+    profiles = db.session.scalars(select(StudentProfile).order_by(StudentProfile.id)).all()
+    if not postings:
+        return 0
+    made = 0
+    for i, profile in enumerate(profiles):
+        for posting in {postings[i % len(postings)], postings[(i + 2) % len(postings)]}:
+            applications.apply(profile, posting, NOTE, today=today)
+            made += 1
+    own = [p for p in postings if p.firm_id == employer.membership.firm_id]
+    if own:
+        _move_along(own[0], employer)
+    return made
+
+
+def _move_along(posting: Posting, employer: User) -> None:
+    from web.services import ranking
+
+    db.session.flush()
+    ids = [a.student_id for a in posting.applications]
+    order = [int(i) for i in ranking.score_students(posting, ids).ids]
+    by_student = {a.student_id: a for a in posting.applications}
+    for target, student_id in zip(WEBANK_STAGES, order, strict=False):
+        application = by_student[student_id]
+        if target == "rejected":
+            stages.transition(
+                application,
+                "rejected",
+                employer,
+                role="employer",
+                reason="skills",
+                note="Another applicant matched better.",
+            )
+            continue
+        stages.transition(application, "under_review", employer, role="employer")
+        if target in ("shortlisted", "interview", "offered"):
+            stages.transition(application, "shortlisted", employer, role="employer")
+        if target in ("interview", "offered"):
+            day = datetime.now(UTC).date() + timedelta(days=10)
+            interviews.schedule(
+                application,
+                employer,
+                starts_at=hong_kong_to_utc(day, time(10, 30)),
+                duration_minutes=45,
+                location="WeBank Building, 1 Xinghai Avenue, Qianhai, Shenzhen",
+                details="Bring a short example of your Python work.",
+            )
+        if target == "offered":
+            offers.make_offer(application, employer)
