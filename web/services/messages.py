@@ -76,15 +76,15 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
         _l("Rank your internships: %(round)s"),
         _l(
             "The programme round “%(round)s” is open. Rank the internships you applied to, "
-            "most wanted first, before %(closes)s. Ranking in your true order of "
-            "preference is your best strategy."
+            "most wanted first, before %(closes)s (Hong Kong time). Ranking in your true "
+            "order of preference is your best strategy."
         ),
     ),
     "round_opened_firm": (
         _l("Rank your applicants: %(round)s"),
         _l(
             "The programme round “%(round)s” is open. Check the order of your applicants "
-            "for each of your postings in it before %(closes)s."
+            "for each of your postings in it before %(closes)s (Hong Kong time)."
         ),
     ),
     "round_placed": (

@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
+from web.formatting import HONG_KONG
 from web.models import (
     AllocationRound,
     Application,
@@ -198,7 +199,7 @@ def open_round(round_: AllocationRound, actor: User | None) -> int:
     told = 0
     params = {
         "round": round_.name,
-        "closes": as_utc(round_.closes_at).strftime("%Y-%m-%d %H:%M UTC"),
+        "closes": as_utc(round_.closes_at).astimezone(HONG_KONG).strftime("%Y-%m-%d %H:%M"),
     }
     for user in applicants_of(round_):
         notify(
