@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import TEST_DATABASE_URL
 from tests.hiring_support import applied, flashed, kinds_for
 from tests.round_support import (
     build_programme,
@@ -24,8 +27,9 @@ from web.models import (
     RoundChoice,
     RoundRanking,
     RoundResult,
+    User,
 )
-from web.services import ranking
+from web.services import ranking, round_allocation, rounds
 
 ROUND_KINDS = ("round_placed", "round_unplaced", "round_results")
 
@@ -569,3 +573,43 @@ def test_round_forms_carry_their_csrf_token(app, client, login, programme, open_
     client.post(f"/coordinator/rounds/{open_round.id}/close", data={"csrf_token": token})
     db.session.expire_all()
     assert db.session.get(AllocationRound, open_round.id).status == "closed"
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+def test_two_coordinators_publishing_at_once_on_postgresql(
+    app, client, make, login, programme, open_round
+):
+    p = programme
+    ranked_round(client, login, p, open_round)
+    coordinator_does(client, login, p.coordinator, open_round, "close")
+    office = [p.coordinator.id, make.coordinator().id]
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def publish(user_id: int) -> None:
+        with app.test_request_context():
+            round_ = db.session.get(AllocationRound, open_round.id)
+            user = db.session.get(User, user_id)
+            start.wait()
+            try:
+                round_allocation.publish(round_, user, now=datetime.now(UTC))
+                db.session.commit()
+                outcomes.append("published")
+            except rounds.RoundError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=publish, args=(uid,)) for uid in office]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["published", "refused"]
+    db.session.expire_all()
+    accepted = db.session.scalar(
+        select(func.count(Application.id)).where(Application.status == "accepted")
+    )
+    assert accepted == 3
+    assert kinds_for(p.wong).count("round_placed") == 1
