@@ -38,7 +38,7 @@ from web.models.applications import CLOSED_STATUSES
 from web.services import audit
 from web.services.notify import notify
 from web.services.round_lists import posting_order, saved_rankings
-from web.services.rounds import RoundError, as_utc, places_left
+from web.services.rounds import RoundError, as_utc, lock, places_left
 from web.services.staff import firm_staff
 
 
@@ -149,14 +149,7 @@ def publish(round_: AllocationRound, actor: User | None, *, now: datetime) -> Ou
     An open round whose window has ended is closed first; one still open is refused.
     ``actor`` is the coordinator (None: the command line), kept in every history entry.
     """
-    # Lock the round's row and read its status again: of two coordinators publishing at
-    # once, the second waits for the first and then finds the round published.
-    db.session.execute(
-        select(AllocationRound)
-        .where(AllocationRound.id == round_.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    lock(round_)  # a second coordinator publishing at once then finds it published
     if round_.status == "open" and now > as_utc(round_.closes_at):
         round_.status = "closed"
     if round_.status != "closed":

@@ -185,8 +185,23 @@ def _apply(round_: AllocationRound, data: RoundData, postings: list[Posting]) ->
     round_.postings = [keep.get(p.id) or RoundPosting(posting=p) for p in postings]
 
 
+def lock(round_: AllocationRound) -> None:
+    """Lock the round's row and read it again (a no-op lock on SQLite).
+
+    Of two coordinators acting on a round at once, the second waits for the first and
+    then sees the round as the first left it, so it is not opened or published twice.
+    """
+    db.session.execute(
+        select(AllocationRound)
+        .where(AllocationRound.id == round_.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def open_round(round_: AllocationRound, actor: User | None) -> int:
     """Draft to open: tell the students who applied and the firms. Returns how many were told."""
+    lock(round_)
     if round_.status != "draft":
         raise RoundError(_("Only a draft round can be opened."))
     if not round_.postings:
@@ -221,6 +236,7 @@ def open_round(round_: AllocationRound, actor: User | None) -> int:
 
 def close_round(round_: AllocationRound, actor: User | None) -> None:
     """Open to closed: rank lists can no longer change (the coordinator may close early)."""
+    lock(round_)
     if round_.status != "open":
         raise RoundError(_("Only an open round can be closed."))
     round_.status = "closed"
