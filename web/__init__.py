@@ -31,14 +31,16 @@ def create_app(config: Config | type[Config] | dict[str, Any] | None = None) -> 
 
 
 def register_extensions(app: Flask) -> None:
-    from web import models, outbox
-    from web.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from web import models, outbox, security
+    from web.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from web.i18n import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -77,7 +79,7 @@ def register_errorhandlers(app: Flask) -> None:
             db.session.rollback()
         return render_template("errors/error.html", code=code), code
 
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
 
 

@@ -66,6 +66,14 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Talent Bridge <no-reply@talent-bridge.invalid>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # Rate limits on login, registration and claim (Flask-Limiter). One process can count
+    # in memory; several gunicorn workers or hosts must share Redis.
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per process, keep serving
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After tells clients when to try again
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
+    LOGIN_EMAIL_RATE_LIMIT = os.environ.get("LOGIN_EMAIL_RATE_LIMIT", "5 per minute; 20 per hour")
 
 
 class TestConfig(Config):
@@ -79,6 +87,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     PAGE_SIZE = 5
     MAIL_BACKEND = "console"  # tests that check mail point "smtp" at a local aiosmtpd
+    RATELIMIT_ENABLED = False  # tests/test_rate_limits.py turns it on
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(Config):
@@ -87,6 +97,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
 
     def __init__(self) -> None:
         key = os.environ.get("SECRET_KEY")

@@ -9,11 +9,13 @@ from werkzeug.wrappers import Response
 
 from web.auth import bp
 from web.auth.forms import ClaimForm
-from web.extensions import db
+from web.extensions import db, limiter
+from web.security import auth_limit
 from web.services import invitations
 
 
 @bp.route("/claim/<token>", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
 def claim(token: str) -> Response | str | tuple[str, int]:
     try:
         user = invitations.check_token(token)

@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response
 
 from web.auth import bp
 from web.auth.forms import EmployerRegistrationForm, LoginForm, StudentRegistrationForm
-from web.extensions import db
+from web.extensions import db, limiter
 from web.models import Firm, User
+from web.security import auth_limit, login_email_key, login_email_limit
 from web.services import accounts
 
 
@@ -24,6 +25,8 @@ def home_for(user: User) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+@limiter.limit(login_email_limit, methods=["POST"], key_func=login_email_key)
 def login() -> Response | str:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -49,6 +52,7 @@ def logout() -> Response:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
 def register_student() -> Response | str:
     form = StudentRegistrationForm()
     if form.validate_on_submit():
@@ -68,6 +72,7 @@ def register_student() -> Response | str:
 
 
 @bp.route("/register/employer", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
 def register_employer() -> Response | str:
     form = EmployerRegistrationForm()
     firms = db.session.scalars(select(Firm).order_by(Firm.name)).all()
