@@ -15,6 +15,7 @@ from flask import Flask
 
 from web.config import ProductionConfig
 from web.extensions import limiter
+from web.security import trust_proxies
 
 MESSAGE = "Too many attempts in a short time"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -124,3 +125,33 @@ def test_limits_are_shared_through_redis(app, client, redis_client, monkeypatch)
         for key in redis_client.scan_iter(f"*{prefix}*"):
             redis_client.delete(key)
     assert not list(redis_client.scan_iter(f"*{prefix}*"))
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(app, client):
+    enable_limits(app, RATELIMIT_STORAGE_URI="memory://")
+    app.config["TRUSTED_PROXIES"] = 1
+    trust_proxies(app)  # what create_app does when TRUSTED_PROXIES is set
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(10):
+        headers = {"X-Forwarded-For": "203.0.113.50"}
+        response = client.post(
+            "/auth/login",
+            data={"email": f"g{n}@hku.example.edu.hk", "password": "x"},
+            headers=headers,
+            environ_base=proxy,
+        )
+        assert response.status_code == 200
+    blocked = client.post(
+        "/auth/login",
+        data={"email": "g10@hku.example.edu.hk", "password": "x"},
+        headers={"X-Forwarded-For": "203.0.113.50"},
+        environ_base=proxy,
+    )
+    assert blocked.status_code == 429
+    other_client = client.post(
+        "/auth/login",
+        data={"email": "g11@hku.example.edu.hk", "password": "x"},
+        headers={"X-Forwarded-For": "198.51.100.77"},
+        environ_base=proxy,
+    )
+    assert other_client.status_code == 200

@@ -74,6 +74,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After tells clients when to try again
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
     LOGIN_EMAIL_RATE_LIMIT = os.environ.get("LOGIN_EMAIL_RATE_LIMIT", "5 per minute; 20 per hour")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 
 class TestConfig(Config):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request
 from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 # No 'unsafe-inline' anywhere: templates load scripts and styles from /static only.
@@ -36,7 +37,8 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response, static files and errors included."""
+    """Add the security headers to every response; trust the configured proxies."""
+    trust_proxies(app)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
@@ -47,6 +49,14 @@ def init_app(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind nginx every request comes from the proxy: read the client's address (for the
+    per-address rate limits) and scheme from the headers TRUSTED_PROXIES proxies set."""
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def auth_limit() -> str:
