@@ -9,9 +9,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from web.committing import commit_change
 from web.employer import bp
 from web.employer.hiring_forms import (
     InterviewForm,
@@ -22,11 +22,9 @@ from web.employer.hiring_forms import (
     RejectForm,
 )
 from web.employer.routes import _firm
-from web.extensions import db
 from web.formatting import status_label
 from web.models import APPLICATION_STATUSES, Application
 from web.services import hiring, interviews, offers, ranking, stages
-from web.services.applications import ApplicationError
 
 
 def _own_application(application_id: int) -> Application:
@@ -78,26 +76,22 @@ def _render(application: Application, status: int = 200, **bound: FlaskForm) -> 
     ), status
 
 
-def _attempt(application_id: int, action: Callable[[], Any], done: str) -> Response:
-    """Run a change and commit it, or roll everything back and say why; then show the page."""
-    try:
-        action()
-        db.session.commit()
-    except ApplicationError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(stages.StaleApplication()), "warning")
-    else:
-        flash(done, "success")
+def _back(application_id: int) -> Response:
     return redirect(url_for("employer.application", application_id=application_id))
 
 
-def _errors(form: FlaskForm) -> None:
+def _attempt(application_id: int, action: Callable[[], Any], done: str) -> Response:
+    """Run a change and commit it, or roll everything back and say why; then show the page."""
+    commit_change(action, lambda _result: done)
+    return _back(application_id)
+
+
+def _invalid(application_id: int, form: FlaskForm) -> Response:
+    """Flash what is wrong with the form, then show the page again."""
     for field in form:
         for error in field.errors:
             flash(f"{field.label.text}: {error}" if field.label.text else str(error), "danger")
+    return _back(application_id)
 
 
 @bp.route("/applications/<int:application_id>")
@@ -112,8 +106,7 @@ def move(application_id: int) -> Response:
     # Any stage name passes the form; the rules (and the version check) are the service's.
     form.stage.choices = [(s, s) for s in APPLICATION_STATUSES]
     if not form.validate_on_submit():
-        _errors(form)
-        return redirect(url_for("employer.application", application_id=application_id))
+        return _invalid(application_id, form)
     return _attempt(
         application_id,
         lambda: stages.transition(
@@ -133,8 +126,7 @@ def reject(application_id: int) -> Response:
     application = _own_application(application_id)
     form = RejectForm(prefix="reject")
     if not form.validate_on_submit():
-        _errors(form)
-        return redirect(url_for("employer.application", application_id=application_id))
+        return _invalid(application_id, form)
     return _attempt(
         application_id,
         lambda: stages.transition(
@@ -155,8 +147,7 @@ def offer(application_id: int) -> Response:
     application = _own_application(application_id)
     form = OfferForm(prefix="offer")
     if not form.validate_on_submit():
-        _errors(form)
-        return redirect(url_for("employer.application", application_id=application_id))
+        return _invalid(application_id, form)
     return _attempt(
         application_id,
         lambda: offers.make_offer(application, current_user, expected_version=form.version.data),
@@ -203,8 +194,7 @@ def rate(application_id: int) -> Response:
     application = _own_application(application_id)
     form = RatingForm(prefix="rating")
     if not form.validate_on_submit():
-        _errors(form)
-        return redirect(url_for("employer.application", application_id=application_id))
+        return _invalid(application_id, form)
     return _attempt(
         application_id,
         lambda: hiring.rate(application, form.rating.data),

@@ -6,16 +6,14 @@ from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
+from web.committing import commit_change
 from web.employer import bp
 from web.employer.hiring_forms import BulkForm
 from web.employer.routes import _own_posting
 from web.employer.shortlist import _filter_args
-from web.extensions import db
 from web.formatting import status_label
-from web.services import hiring, stages
-from web.services.applications import ApplicationError
+from web.services import hiring
 
 
 @bp.post("/postings/<int:posting_id>/bulk")
@@ -47,25 +45,15 @@ def bulk(posting_id: int) -> Response:
         if not target:
             flash(_("Choose the stage to move the selected applicants to."), "warning")
             return back
-    try:
-        moved = hiring.bulk_transition(
+    commit_change(
+        lambda: hiring.bulk_transition(
             posting, selected, target, current_user, reason=reason, note=form.note.data or ""
-        )
-        db.session.commit()
-    except ApplicationError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(stages.StaleApplication()), "warning")
-    else:
-        flash(
-            ngettext(
-                "%(num)d applicant moved to “%(stage)s”.",
-                "%(num)d applicants moved to “%(stage)s”.",
-                len(moved),
-                stage=status_label(target),
-            ),
-            "success",
-        )
+        ),
+        lambda moved: ngettext(
+            "%(num)d applicant moved to “%(stage)s”.",
+            "%(num)d applicants moved to “%(stage)s”.",
+            len(moved),
+            stage=status_label(target),
+        ),
+    )
     return back
