@@ -92,13 +92,18 @@ def _saved_message(posting: Posting) -> str:
     return _("Posting %(ref)s is saved.", ref=posting.ref)
 
 
+def _add_blank_rows(form: PostingForm) -> None:
+    """Blank rows for more skills and languages, when the user asks for them."""
+    pad_rows(form.required, extra=5)
+    pad_rows(form.preferred, extra=4)
+    pad_rows(form.languages, extra=2)
+
+
 @bp.route("/postings/new", methods=["GET", "POST"])
 def new_posting() -> Response | str:
     form = PostingForm()
     if form.add_rows.data:
-        pad_rows(form.required, extra=5)
-        pad_rows(form.preferred, extra=4)
-        pad_rows(form.languages, extra=2)
+        _add_blank_rows(form)
     elif form.validate_on_submit():
         firm = _firm()
         posting = Posting(
@@ -138,9 +143,7 @@ def edit_posting(posting_id: int) -> Response | str:
     else:
         form = PostingForm()
     if form.add_rows.data:
-        pad_rows(form.required, extra=5)
-        pad_rows(form.preferred, extra=4)
-        pad_rows(form.languages, extra=2)
+        _add_blank_rows(form)
     elif form.validate_on_submit():
         posting_service.apply_data(posting, _form_data(form))
         review.publish(posting, open_it=bool(form.publish.data))
