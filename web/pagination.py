@@ -5,7 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from flask import current_app, request
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
+
+from web.extensions import db
 
 T = TypeVar("T")
 
@@ -69,3 +75,13 @@ class ListPage(Generic[T]):
                     yield None
                 yield num
                 last = num
+
+
+def paginate(stmt: Select[Any], *, page_arg: str = "page") -> Pagination:
+    """One page of a query: the page number from the request, PAGE_SIZE rows a page."""
+    return db.paginate(
+        stmt,
+        page=request.args.get(page_arg, 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )

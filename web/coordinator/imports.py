@@ -6,7 +6,7 @@ and the confirmation; only their random id travels, in the session.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,6 +19,7 @@ from web.coordinator import bp
 from web.coordinator.import_forms import CancelImportForm, ConfirmImportForm, UploadForm
 from web.extensions import db
 from web.models import ImportBatch
+from web.pagination import paginate
 from web.services import uploads
 from web.services.importing import ImportReport, import_paths
 
@@ -40,13 +41,10 @@ def upload_too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
 
 @bp.route("/imports")
 def imports() -> str:
-    page = db.paginate(
+    page = paginate(
         select(ImportBatch)
         .options(selectinload(ImportBatch.actor))
-        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc()),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
     )
     return render_template("coordinator/imports.html", page=page)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -11,18 +11,14 @@ from web.coordinator import bp
 from web.coordinator.forms import ReturnPostingForm
 from web.extensions import db
 from web.models import Posting
+from web.pagination import paginate
 from web.services import review
 from web.student.forms import ConfirmForm
 
 
 @bp.route("/reviews")
 def reviews() -> str:
-    page = db.paginate(
-        review.pending_query(),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(review.pending_query())
     return render_template(
         "coordinator/reviews.html",
         page=page,

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from web.coordinator import bp
 from web.extensions import db
 from web.models import AllocationRound
-from web.pagination import ListPage
+from web.pagination import ListPage, paginate
 from web.round_forms import RoundForm, hong_kong
 from web.services import round_allocation, rounds
 from web.services import round_results as results_service
@@ -42,12 +42,7 @@ def _page(name: str = "page") -> int:
 
 @bp.route("/rounds")
 def rounds_list() -> str:
-    page = db.paginate(
-        rounds.list_query().options(selectinload(AllocationRound.postings)),
-        page=_page(),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(rounds.list_query().options(selectinload(AllocationRound.postings)))
     return render_template("coordinator/rounds.html", page=page, status_label=rounds.status_label)
 
 
@@ -165,12 +160,7 @@ def round_page(round_id: int) -> str:
 @bp.route("/rounds/<int:round_id>/results")
 def round_results(round_id: int) -> str:
     round_ = _round(round_id)
-    page = db.paginate(
-        results_service.results_query(round_),
-        page=_page(),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(results_service.results_query(round_))
     return render_template(
         "coordinator/round_results.html",
         round=round_,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,16 +13,13 @@ from web.coordinator import bp
 from web.coordinator.forms import SettingsForm
 from web.extensions import db
 from web.models import EmployerMembership, Firm, Posting
+from web.pagination import paginate
 from web.services import accounts, programme, review, settings
 from web.services import dashboard as dashboard_service
 from web.services import postings as posting_service
 from web.student.forms import ConfirmForm
 
 MEMBERSHIP_FILTERS = ("pending", "approved", "rejected")
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int)
 
 
 @bp.route("/")
@@ -57,14 +54,11 @@ def employers() -> str:
     status = request.args.get("status", "pending")
     if status not in MEMBERSHIP_FILTERS:
         status = "pending"
-    page = db.paginate(
+    page = paginate(
         select(EmployerMembership)
         .where(EmployerMembership.status == status)
         .options(selectinload(EmployerMembership.user), selectinload(EmployerMembership.firm))
-        .order_by(EmployerMembership.created_at, EmployerMembership.id),
-        page=_page(),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+        .order_by(EmployerMembership.created_at, EmployerMembership.id)
     )
     return render_template(
         "coordinator/employers.html",
@@ -99,12 +93,7 @@ def decide_employer(membership_id: int, decision: str) -> Response:
 
 @bp.route("/firms")
 def firms() -> str:
-    page = db.paginate(
-        select(Firm).order_by(Firm.name),
-        page=_page(),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(select(Firm).order_by(Firm.name))
     counts = programme.firm_posting_counts([f.id for f in page.items])
     return render_template("coordinator/firms.html", page=page, counts=counts)
 
@@ -115,11 +104,6 @@ def postings() -> str:
     stmt = select(Posting).options(selectinload(Posting.firm))
     if status in ("draft", "open", "closed"):
         stmt = stmt.where(Posting.status == status)
-    page = db.paginate(
-        stmt.order_by(Posting.ref),
-        page=_page(),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(stmt.order_by(Posting.ref))
     counts = posting_service.applicant_counts([p.id for p in page.items])
     return render_template("coordinator/postings.html", page=page, counts=counts, status=status)

@@ -17,7 +17,7 @@ from web.employer import bp
 from web.employer.routes import _firm
 from web.extensions import db
 from web.models import AllocationRound, RoundPosting
-from web.pagination import ListPage
+from web.pagination import ListPage, paginate
 from web.round_forms import RankingForm
 from web.services import round_lists, round_results, rounds
 
@@ -43,12 +43,7 @@ def _page() -> int:
 
 @bp.route("/rounds")
 def rounds_list() -> str:
-    page = db.paginate(
-        rounds.rounds_for_firm_query(_firm().id),
-        page=_page(),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(rounds.rounds_for_firm_query(_firm().id))
     return render_template("employer/rounds.html", page=page, status_label=rounds.status_label)
 
 
@@ -57,12 +52,7 @@ def round_page(round_id: int) -> str:
     round_, own = _round(round_id)
     results = None
     if round_.status == "published":
-        results = db.paginate(
-            round_results.results_query(round_, [rp.posting_id for rp in own]),
-            page=_page(),
-            per_page=current_app.config["PAGE_SIZE"],
-            error_out=False,
-        )
+        results = paginate(round_results.results_query(round_, [rp.posting_id for rp in own]))
     return render_template(
         "employer/round.html",
         round=round_,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from web.employer.forms import PostingForm
 from web.extensions import db
 from web.forms_common import filled_languages, filled_skills, pad_rows
 from web.models import Firm, Posting
+from web.pagination import paginate
 from web.services import postings as posting_service
 from web.services import review
 from web.services.postings import PostingData, SkillNeed
@@ -46,13 +47,10 @@ def pending() -> Response | str:
 @bp.route("/")
 def dashboard() -> str:
     firm = _firm()
-    page = db.paginate(
+    page = paginate(
         select(Posting)
         .where(Posting.firm_id == firm.id)
-        .order_by(Posting.status.desc(), Posting.start_date.desc(), Posting.id.desc()),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+        .order_by(Posting.status.desc(), Posting.start_date.desc(), Posting.id.desc())
     )
     counts = posting_service.applicant_counts([p.id for p in page.items])
     return render_template(

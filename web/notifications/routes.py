@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.extensions import db
 from web.notifications import bp
+from web.pagination import paginate
 from web.services import notifications
 from web.services.accounts import is_safe_next
 from web.student.forms import ConfirmForm
@@ -34,12 +35,7 @@ def inject_unread_count() -> dict[str, Any]:
 
 @bp.route("/")
 def index() -> str:
-    page = db.paginate(
-        notifications.for_user(current_user),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(notifications.for_user(current_user))
     items = [(n, *notifications.text(n)) for n in page.items]
     return render_template("notifications/index.html", page=page, items=items)
 

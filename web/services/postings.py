@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -59,10 +58,6 @@ def open_postings_query(q: str = "", firm_id: int | None = None) -> Select[tuple
             )
         )
     return stmt.order_by(Posting.deadline.is_(None), Posting.deadline, Posting.id)
-
-
-def paginate(stmt: Select, page: int, per_page: int) -> Pagination:
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def firms_with_open_postings() -> list[Firm]:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from web.extensions import db
 from web.models import AllocationRound, StudentProfile
+from web.pagination import paginate
 from web.round_forms import ChoicesForm
 from web.services import round_lists, round_results, rounds
 from web.student import bp
@@ -32,12 +33,7 @@ def _visible_round(round_id: int, profile: StudentProfile) -> AllocationRound:
 @bp.route("/rounds")
 def rounds_list() -> str:
     profile = _profile()
-    page = db.paginate(
-        rounds.rounds_for_student_query(profile),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(rounds.rounds_for_student_query(profile))
     return render_template("student/rounds.html", page=page, status_label=rounds.status_label)
 
 

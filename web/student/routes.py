@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from web.extensions import db
 from web.forms_common import filled_languages, filled_skills, pad_rows
 from web.models import Application, StudentProfile
+from web.pagination import paginate
 from web.services import applications as application_service
 from web.services import interviews, ranking
 from web.services import postings as posting_service
@@ -131,12 +132,7 @@ def apply(ref: str) -> Response | str:
 
 @bp.route("/applications")
 def applications() -> str:
-    page = db.paginate(
-        application_service.for_student_query(_profile()),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(application_service.for_student_query(_profile()))
     now = datetime.now(UTC)
     upcoming = {a.id: interviews.next_interview(a.interviews, now) for a in page.items}
     return render_template("student/applications.html", page=page, upcoming=upcoming)
