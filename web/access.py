@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
@@ -36,7 +36,3 @@ def require_login(bp: Blueprint) -> None:
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return None
-
-
-def allowed_endpoints(bp: Blueprint, names: Iterable[str]) -> set[str]:
-    return {f"{bp.name}.{name}" for name in names}

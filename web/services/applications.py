@@ -72,18 +72,6 @@ def for_student_query(profile: StudentProfile) -> Select[tuple[Application]]:
     )
 
 
-def for_posting_query(posting: Posting) -> Select[tuple[Application]]:
-    return (
-        select(Application)
-        .where(Application.posting_id == posting.id, Application.status != "withdrawn")
-        .options(
-            selectinload(Application.student).selectinload(StudentProfile.skills),
-            selectinload(Application.student).selectinload(StudentProfile.user),
-        )
-        .order_by(Application.created_at, Application.id)
-    )
-
-
 def owned_by_student(application_id: int, profile: StudentProfile) -> Application | None:
     """An application, only if it belongs to this student (else None: a 404, not a leak)."""
     return db.session.scalar(

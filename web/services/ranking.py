@@ -145,10 +145,6 @@ class StudentPool:
                 state.index.remove(key)
         state.count, state.latest = count, latest
 
-    def reset(self) -> None:
-        with self._lock:
-            self._state = None
-
 
 pool = StudentPool()
 
