@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from typing import Any
 
 from flask import Flask, render_template, request
@@ -50,8 +52,15 @@ def register_extensions(app: Flask) -> None:
     outbox.init_app(app)  # emails written in a request go out after its commit
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> models.User | None:
-        return db.session.get(models.User, int(user_id))
+    def load_user(session_id: str) -> models.User | None:
+        """The user for a session id "<id>:<token>"; an old token means a logged-out session."""
+        user_id, _sep, token = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(models.User, int(user_id))
+        if user is None or not token or not secrets.compare_digest(user.session_token, token):
+            return None
+        return user
 
 
 def register_blueprints(app: Flask) -> None:

@@ -8,6 +8,7 @@ from web.models.applications import (
     ApplicationEvent,
 )
 from web.models.audit import AuditEntry
+from web.models.consents import CONSENT_KINDS, Consent
 from web.models.firms import EmployerMembership, Firm
 from web.models.hiring import ApplicantNote, Interview
 from web.models.imports import ImportBatch
@@ -27,6 +28,7 @@ from web.models.users import ROLES, User
 __all__ = [
     "APPLICATION_STATUSES",
     "CLOSED_STATUSES",
+    "CONSENT_KINDS",
     "REJECTION_REASONS",
     "ROLES",
     "AllocationRound",
@@ -34,6 +36,7 @@ __all__ = [
     "Application",
     "ApplicationEvent",
     "AuditEntry",
+    "Consent",
     "EmployerMembership",
     "Firm",
     "ImportBatch",

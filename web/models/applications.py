@@ -52,8 +52,10 @@ class Application(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    student_id: Mapped[int] = mapped_column(
-        ForeignKey("student_profiles.id", ondelete="CASCADE"), index=True
+    # NULL once the student deleted their account: the anonymised record keeps firms'
+    # statistics right while nothing in it points to a person.
+    student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("student_profiles.id", ondelete="SET NULL"), index=True
     )
     posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
     cover_note: Mapped[str] = mapped_column(Text, default="")
@@ -66,7 +68,7 @@ class Application(TimestampMixin, db.Model):
     # overwriting another employer's change.
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
-    student: Mapped[StudentProfile] = relationship()
+    student: Mapped[StudentProfile | None] = relationship()
     posting: Mapped[Posting] = relationship(back_populates="applications")
     events: Mapped[list[ApplicationEvent]] = relationship(
         back_populates="application",

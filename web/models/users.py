@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), index=True)
     is_enabled: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # None until the owner of the address follows the confirmation link we sent to it.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Part of the session's user id: changing it (logout, password change) ends every
+    # session that carries the old one, on every device.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: new_session_token())
 
     profile: Mapped[StudentProfile | None] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -53,6 +59,12 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login keeps this in the session cookie
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in
@@ -80,6 +92,10 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 def normalise_email(value: str) -> str:
