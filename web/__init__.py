@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import secrets
-
 from typing import Any
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from web.config import INSTANCE_DIR, Config, config_from_env
+from web.request_id import TalentBridge
 
 
 def create_app(config: Config | type[Config] | dict[str, Any] | None = None) -> Flask:
     """Build the app; tests pass a config object or a mapping of overrides."""
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app = TalentBridge(__name__, instance_path=str(INSTANCE_DIR))
     if config is None:
         app.config.from_object(config_from_env())
     elif isinstance(config, dict):
@@ -33,10 +33,11 @@ def create_app(config: Config | type[Config] | dict[str, Any] | None = None) -> 
 
 
 def register_extensions(app: Flask) -> None:
-    from web import models, outbox, security
+    from web import models, outbox, request_id, security
     from web.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from web.i18n import select_locale, select_timezone
 
+    request_id.init_app(app)  # first, so that every later hook and log line has the id
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
@@ -80,16 +81,31 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from web import request_id
     from web.extensions import db
 
     def render_error(error: Any) -> tuple[str, int]:
+        """A friendly page; a 500 shows the request id to quote, never the exception."""
         code = getattr(error, "code", 500) or 500
-        if code >= 500:
+        if code < 500:
+            return render_template("errors/error.html", code=code), code
+        db.session.rollback()  # a failed flush (IntegrityError...) leaves nothing half-done
+        context = {"code": code, "request_id": request_id.current()}
+        try:
+            return render_template("errors/error.html", **context), code
+        except Exception:  # e.g. the database is down: the menu cannot be drawn
+            app.logger.exception("The error page failed; sending the plain one")
             db.session.rollback()
-        return render_template("errors/error.html", code=code), code
+            return render_template("errors/plain.html", **context), code
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
+
+    @app.teardown_request
+    def roll_back_on_error(error: BaseException | None) -> None:
+        """Also when an exception propagates (debugging, tests) and no handler ran."""
+        if error is not None:
+            db.session.rollback()
 
 
 def register_template_helpers(app: Flask) -> None:
