@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.seedfiles import counts, csv_text, firm, import_cli, posting, student, write_csv
+from tests.seedfiles import (
+    HEADERS,
+    counts,
+    csv_text,
+    firm,
+    import_cli,
+    posting,
+    student,
+    write_csv,
+)
 from web.extensions import db
 from web.models import ImportBatch
 
@@ -363,3 +372,97 @@ def test_many_errors_are_capped_then_counted(runner, tmp_path):
 def test_a_missing_path_is_reported(runner, tmp_path):
     output = refused(runner, tmp_path / "nope.csv")
     assert "nope.csv: No such file or folder." in output
+
+
+# The most characters each text and list column takes (the model's column size; 5000
+# for descriptions, 2000 for lists), and a cell one character longer.
+CELL_LIMITS = {
+    "firms": {
+        "name": 200,
+        "name_zh": 200,
+        "city": 100,
+        "website": 300,
+        "contact_email": 254,
+        "description": 5000,
+    },
+    "postings": {
+        "ref": 40,
+        "firm": 200,
+        "title": 200,
+        "description": 5000,
+        "location": 200,
+        "required_skills": 2000,
+        "preferred_skills": 2000,
+        "languages": 2000,
+    },
+    "students": {
+        "email": 254,
+        "full_name": 200,
+        "university": 200,
+        "programme": 200,
+        "skills": 2000,
+        "languages": 2000,
+    },
+}
+LIMIT_CASES = [
+    (kind, col, limit) for kind, cols in CELL_LIMITS.items() for col, limit in cols.items()
+]
+NOT_TEXT = {
+    "postings": {"start_date", "end_date", "capacity", "deadline"},
+    "students": {"year_of_study", "graduation_year", "available_from", "available_to"},
+}
+
+
+def _too_long(column: str, length: int) -> str:
+    if column == "website":
+        return "https://ledger.example.com/" + "x" * (length - 27)
+    if column in ("email", "contact_email"):
+        return "x" * (length - 12) + "@example.com"
+    if column.endswith("skills") or column == "languages":
+        return ("English;" * length)[:length]
+    return "x" * length
+
+
+def test_every_column_has_a_limit_or_a_type():
+    for kind, columns in HEADERS.items():
+        limited = set(CELL_LIMITS[kind]) | NOT_TEXT.get(kind, set())
+        assert limited == set(columns), kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "column", "limit"),
+    LIMIT_CASES,
+)
+def test_a_cell_over_its_column_limit_is_named(runner, tmp_path, ledger, kind, column, limit):
+    good = {"firms": firm, "postings": posting, "students": student}[kind]
+    value = _too_long(column, limit + 1)
+    assert len(value) == limit + 1
+    output = refused(runner, write_csv(tmp_path / f"{kind}.csv", kind, [good(**{column: value})]))
+    assert f'{kind}.csv, row 2, column {column}, value "{value[:20]}' in output
+    assert f"is {limit + 1} characters long; the limit is {limit}" in output
+    assert output.count(f"column {column},") == 1  # one message for the cell, not per item
+
+
+@pytest.mark.parametrize(
+    ("kind", "column", "items", "limit"),
+    [
+        ("students", "skills", [f"Skill {n}" for n in range(41)], 40),
+        ("postings", "required_skills", [f"Skill {n}" for n in range(21)], 20),
+        ("postings", "preferred_skills", [f"Other {n}" for n in range(21)], 20),
+    ],
+)
+def test_a_list_longer_than_the_form_takes_is_refused(
+    runner, tmp_path, ledger, kind, column, items, limit
+):
+    good = {"postings": posting, "students": student}[kind]
+    path = write_csv(tmp_path / f"{kind}.csv", kind, [good(**{column: ";".join(items)})])
+    output = refused(runner, path)
+    assert f"{kind}.csv, row 2, column {column}, value " in output
+    assert f"lists {len(items)} items; the limit is {limit}" in output
+
+
+def test_cells_at_their_limits_are_imported(runner, tmp_path, ledger):
+    skills = ";".join(f"Skill {n}" for n in range(40))
+    row = student(full_name="x" * 200, programme="y" * 200, skills=skills)
+    result = import_cli(runner, write_csv(tmp_path / "students.csv", "students", [row]))
+    assert result.exit_code == 0, result.output

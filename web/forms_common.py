@@ -1,10 +1,15 @@
-"""Form pieces shared by the student and employer portals: skill and language rows."""
+"""Form pieces shared by the portals: the base form, skill and language rows."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, Form, FormField, SelectField, StringField
+from flask_wtf import FlaskForm
+from wtforms import Field, FieldList, Form, FormField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from web.formatting import SKILL_LEVEL_LABELS
@@ -14,6 +19,61 @@ from web.services.skills import skill_key
 LEVEL_CHOICES = [(n, f"{n} · {label}") for n, label in SKILL_LEVEL_LABELS.items()]
 LANGUAGE_LEVEL_CHOICES = [(n, f"{n} · {label}") for n, label in LEVEL_LABELS.items()]
 EXTRA_ROWS = 3  # blank rows offered under the filled ones; "add rows" offers more
+MAX_ID = 2**31 - 1  # the largest id or version a hidden field may carry (SQL integer)
+# Control characters nobody types (tab and line breaks excepted). PostgreSQL refuses
+# NUL in text, so without this check a pasted or forged one would be a server error.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+Validator = Callable[[Any, Field], None]
+
+
+class AppForm(FlaskForm):
+    """The base of every form: a control character in any text field is a field error."""
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Validator]] | None = None) -> bool:
+        extra = {name: [no_control_characters] for name in self._fields}
+        for name, validators in (extra_validators or {}).items():
+            extra[name] = [*extra.get(name, []), *validators]
+        return super().validate(extra)
+
+
+def no_control_characters(form: Any, field: Field) -> None:
+    """Refuse control characters in a text field, or in the text fields of a list's rows."""
+    if isinstance(field, StringField):
+        _check_text(field.data)
+        return
+    bad = False
+    for inner in _text_fields(field):
+        try:
+            _check_text(inner.data)
+        except ValidationError as exc:
+            inner.errors = [*inner.errors, str(exc)]
+            bad = True
+    if bad:
+        raise ValidationError(_("A row contains a character that cannot be saved."))
+
+
+def _check_text(value: object) -> None:
+    found = CONTROL_CHARACTERS.search(value) if isinstance(value, str) else None
+    if found is not None:
+        raise ValidationError(
+            _(
+                "Remove the control character U+%(code)04X: it cannot be saved.",
+                code=ord(found.group(0)),
+            )
+        )
+
+
+def _text_fields(field: Field) -> Iterator[StringField]:
+    """The text fields in a field: itself, or those of a list's rows, however nested."""
+    if isinstance(field, StringField):
+        yield field
+    elif isinstance(field, FieldList):
+        for entry in field.entries:
+            yield from _text_fields(entry)
+    elif isinstance(field, FormField):
+        for inner in field.form:
+            yield from _text_fields(inner)
 
 
 class SkillRow(Form):

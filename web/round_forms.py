@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,6 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from web.formatting import HONG_KONG
+from web.forms_common import MAX_ID, AppForm
 from web.models.rounds import MAX_CHOICES_LIMIT
 from web.services.rounds import DEFAULT_MAX_CHOICES, RoundData
 
@@ -39,7 +39,7 @@ def from_hong_kong(value: datetime) -> datetime:
     return value.replace(tzinfo=HONG_KONG).astimezone(UTC)
 
 
-class RoundForm(FlaskForm):
+class RoundForm(AppForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=200)],
@@ -78,7 +78,9 @@ class RoundForm(FlaskForm):
         ],
         default=1,
     )
-    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    parent_id = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=MAX_ID)]
+    )
     submit = SubmitField(_l("Save round"))
 
     def data_for_service(self) -> RoundData:
@@ -101,7 +103,7 @@ def _optional_id(value: object) -> int:
     return int(value)  # anything else that is not a number is a form error
 
 
-class ChoicesForm(FlaskForm):
+class ChoicesForm(AppForm):
     """A student's rank list: one select per position, no script needed."""
 
     choices = FieldList(
@@ -113,14 +115,16 @@ class ChoicesForm(FlaskForm):
 
 
 class RankRowForm(Form):
-    student_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    student_id = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)]
+    )
     position = IntegerField(
         _l("Position"), validators=[InputRequired(), NumberRange(min=1, max=1_000_000)]
     )
     acceptable = BooleanField(_l("Acceptable"))
 
 
-class RankingForm(FlaskForm):
+class RankingForm(AppForm):
     """One page of an employer's order of applicants."""
 
     rows = FieldList(FormField(RankRowForm), min_entries=0, max_entries=500)

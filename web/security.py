@@ -8,7 +8,7 @@ extra dependency would add more behaviour than it saves lines.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -39,6 +39,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 def init_app(app: Flask) -> None:
     """Add the security headers to every response; trust the configured proxies."""
     trust_proxies(app)
+    app.before_request(refuse_nul_in_url)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
@@ -49,6 +50,15 @@ def init_app(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+
+def refuse_nul_in_url() -> None:
+    """400 for a NUL in the path or query: no one types it, and PostgreSQL refuses it in text.
+
+    Form fields get a field error instead (web.forms_common.AppForm).
+    """
+    if "\x00" in request.path or any("\x00" in k + v for k, v in request.args.items(multi=True)):
+        abort(400)
 
 
 def trust_proxies(app: Flask) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from web.forms_common import AppForm
 
-class ReturnPostingForm(FlaskForm):
+
+class ReturnPostingForm(AppForm):
     comment = TextAreaField(
         _l("Comment for the firm"),
         validators=[DataRequired(_l("Say what the firm should change.")), Length(max=2000)],
@@ -16,7 +17,7 @@ class ReturnPostingForm(FlaskForm):
     submit = SubmitField(_l("Return with comment"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(AppForm):
     review_postings = BooleanField(
         _l("Postings must be approved before students see them"),
         description=_l(

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileRequired, MultipleFileField
 from wtforms import SelectField, SubmitField
 from wtforms.validators import ValidationError
 
+from web.forms_common import AppForm
+
 MAX_FILES = 10
 
 
-class UploadForm(FlaskForm):
+class UploadForm(AppForm):
     files = MultipleFileField(
         _l("Seed files"),
         validators=[
@@ -40,13 +41,13 @@ class UploadForm(FlaskForm):
             raise ValidationError(_l("Upload at most %(n)d files at a time.", n=MAX_FILES))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(AppForm):
     submit = SubmitField(_l("Import these files"))
 
 
-class CancelImportForm(FlaskForm):
+class CancelImportForm(AppForm):
     submit = SubmitField(_l("Cancel"))
 
 
-class DownloadForm(FlaskForm):
+class DownloadForm(AppForm):
     submit = SubmitField(_l("Download CSV"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 )
 
 from web.forms_common import (
+    AppForm,
     check_no_duplicate_languages,
     check_no_duplicate_skills,
     filled_skills,
@@ -35,7 +35,7 @@ from web.services.shortlist import Filters
 from web.services.skills import skill_key
 
 
-class PostingForm(FlaskForm):
+class PostingForm(AppForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=5000)])
     location = StringField(
@@ -86,7 +86,7 @@ class PostingForm(FlaskForm):
         check_no_duplicate_languages(self.languages)
 
 
-class CandidateFilterForm(FlaskForm):
+class CandidateFilterForm(AppForm):
     """Filters of the shortlist and talent search: a GET form, so no CSRF token."""
 
     class Meta:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 )
 
 from web.formatting import status_label
+from web.forms_common import AppForm
 from web.services.interviews import hong_kong_to_utc
 from web.services.stages import PIPELINE, REJECTION_REASON_LABELS
 from web.student.forms import VersionedForm
@@ -92,7 +92,7 @@ class InterviewForm(VersionedForm):
             raise ValidationError(_l("Choose a time in the future."))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(AppForm):
     body = TextAreaField(
         _l("Private note"),
         validators=[DataRequired(), Length(max=5000)],
@@ -101,7 +101,7 @@ class NoteForm(FlaskForm):
     submit = SubmitField(_l("Add note"))
 
 
-class RatingForm(FlaskForm):
+class RatingForm(AppForm):
     rating = RadioField(
         _l("Rating"),
         coerce=int,
@@ -111,7 +111,7 @@ class RatingForm(FlaskForm):
     submit = SubmitField(_l("Save rating"))
 
 
-class BulkForm(FlaskForm):
+class BulkForm(AppForm):
     """Around the shortlist: ticked applicants ("id:version") and what to do with them."""
 
     selected = SelectMultipleField(validate_choice=False)

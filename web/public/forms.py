@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.validators import Length, Optional
 
+from web.forms_common import AppForm
 
-class PostingSearchForm(FlaskForm):
+
+class PostingSearchForm(AppForm):
     """A GET form: no CSRF token needed since it changes nothing."""
 
     class Meta:

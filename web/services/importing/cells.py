@@ -53,6 +53,12 @@ def text(value: str, max_length: int, *, multiline: bool = False) -> str | None:
         if bad.group(0) in "\r\n":
             raise CellError(_("must be on one line"))
         raise CellError(_("contains the control character U+%(code)04X", code=ord(bad.group(0))))
+    check_length(value, max_length)
+    return value
+
+
+def check_length(value: str, max_length: int) -> None:
+    """CellError naming the length and the limit when a cell is longer than allowed."""
     if len(value) > max_length:
         raise CellError(
             _(
@@ -61,7 +67,6 @@ def text(value: str, max_length: int, *, multiline: bool = False) -> str | None:
                 limit=max_length,
             )
         )
-    return value
 
 
 def email(value: str) -> str:

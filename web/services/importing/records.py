@@ -23,8 +23,14 @@ STUDENT_SKILL_LEVEL = 3
 POSTING_SKILL_LEVEL = 1
 LANGUAGE_LEVEL = 3
 CAPACITY_MAX = 1000
+# The longest list cell, and the most items per list column: as many as the forms take
+# (web/forms_common.py), so an imported profile or posting can be edited in the portal.
+LIST_CELL_MAX = 2000
+LIST_ITEMS_MAX = {"skills": 40, "required_skills": 20, "preferred_skills": 20, "languages": 12}
+UNIVERSITY_MAX = 200
 
 Problem = tuple[str | None, str | None, str]  # column, value, reason
+ListParse = Callable[[str, int], tuple[list[Item], list[CellError]]]
 
 
 def _items(items: list[Item]) -> tuple[tuple[str, str, int], ...]:
@@ -152,10 +158,21 @@ class Row:
             self.problems.append((column, exc.value or self.raw(column).strip(), str(exc)))
             return None
 
-    def add(self, column: str, found: tuple[list[Item], list[CellError]]) -> list[Item]:
-        items, errors = found
+    def items(self, column: str, parse: ListParse, level: int) -> list[Item]:
+        """Parse a list cell; one problem for a cell too long or with too many items."""
+        value = self.raw(column)
+        try:
+            cells.check_length(value.strip(), LIST_CELL_MAX)
+        except CellError as exc:
+            self.problems.append((column, value.strip(), str(exc)))
+            return []
+        items, errors = parse(value, level)
         for exc in errors:
             self.problems.append((column, exc.value, str(exc)))
+        limit = LIST_ITEMS_MAX[column]
+        if len(items) > limit:
+            reason = _("lists %(n)d items; the limit is %(limit)d", n=len(items), limit=limit)
+            self.problems.append((column, value.strip(), reason))
         return items
 
     def order(
@@ -184,6 +201,7 @@ def university(value: str) -> str | None:
     value = value.strip()
     if not value:
         return None
+    cells.check_length(value, UNIVERSITY_MAX)
     code = _institution(value)
     if code is None:
         raise CellError(
@@ -225,12 +243,8 @@ def posting_record(row_number: int, row: Row, lists: ListParser) -> PostingRecor
                 _("must be before start_date (%(value)s)", value=start.isoformat()),
             )
         )
-    required = row.add(
-        "required_skills", lists.skills(row.raw("required_skills"), POSTING_SKILL_LEVEL)
-    )
-    preferred = row.add(
-        "preferred_skills", lists.skills(row.raw("preferred_skills"), POSTING_SKILL_LEVEL)
-    )
+    required = row.items("required_skills", lists.skills, POSTING_SKILL_LEVEL)
+    preferred = row.items("preferred_skills", lists.skills, POSTING_SKILL_LEVEL)
     wanted = {item.key: item for item in required}
     for item in preferred:
         if item.key in wanted:
@@ -257,7 +271,7 @@ def posting_record(row_number: int, row: Row, lists: ListParser) -> PostingRecor
         deadline,
         required,
         preferred,
-        row.add("languages", lists.languages(row.raw("languages"), LANGUAGE_LEVEL)),
+        row.items("languages", lists.languages, LANGUAGE_LEVEL),
     )
     return None if row.problems else record
 
@@ -274,8 +288,8 @@ def student_record(row_number: int, row: Row, lists: ListParser) -> StudentRecor
         row.get("programme", cells.text, 200),
         row.get("year_of_study", cells.whole_number, 1, 7),
         row.get("graduation_year", cells.whole_number, 2000, 2100),
-        row.add("skills", lists.skills(row.raw("skills"), STUDENT_SKILL_LEVEL)),
-        row.add("languages", lists.languages(row.raw("languages"), LANGUAGE_LEVEL)),
+        row.items("skills", lists.skills, STUDENT_SKILL_LEVEL),
+        row.items("languages", lists.languages, LANGUAGE_LEVEL),
         available_from,
         available_to,
     )
