@@ -13,7 +13,10 @@ NOTE = "I built a credit-risk scorecard in Python and SQL for my final-year proj
 def applied(client, login, student: User, posting: Posting) -> Application:
     """The student applies through the portal; returns the application (logged out after)."""
     login(student)
-    response = client.post(f"/student/postings/{posting.ref}/apply", data={"cover_note": NOTE})
+    response = client.post(
+        f"/student/postings/{posting.ref}/apply",
+        data={"cover_note": NOTE, "transfer_consent": "y"},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     login.logout()
     return db.session.scalars(

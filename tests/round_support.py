@@ -72,7 +72,7 @@ def build_programme(make) -> Programme:
         ):
             for posting in postings:
                 applications[student.id, posting.id] = apply(
-                    student.profile, posting, NOTE, today=date.today()
+                    student.profile, posting, NOTE, today=date.today(), transfer_consent=True
                 )
     db.session.commit()
     return Programme(

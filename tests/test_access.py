@@ -79,7 +79,10 @@ def test_student_cannot_see_another_students_application(client, make, login):
     login(owner)
     client.post(
         f"/student/postings/{posting.ref}/apply",
-        data={"cover_note": "I have built credit scorecards in Python for a class project."},
+        data={
+            "cover_note": "I have built credit scorecards in Python for a class project.",
+            "transfer_consent": "y",
+        },
     )
     application_id = posting.applications[0].id
     assert client.get(f"/student/applications/{application_id}").status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from web.extensions import db
 
 NOTE = "I have modelled credit risk in Python and SQL during my internship."
+APPLY = {"cover_note": NOTE, "transfer_consent": "y"}
 
 
 def queries_for(client, path, counter) -> int:
@@ -31,7 +32,7 @@ def test_applicant_list_queries_do_not_grow(client, make, login, count_queries):
     def add_applicant() -> None:
         student = make.student()
         login(student)
-        client.post(f"/student/postings/{posting.ref}/apply", data={"cover_note": NOTE})
+        client.post(f"/student/postings/{posting.ref}/apply", data=APPLY)
         client.post("/auth/logout")
 
     add_applicant()
@@ -48,10 +49,10 @@ def test_applicant_list_queries_do_not_grow(client, make, login, count_queries):
 def test_student_application_list_queries_do_not_grow(client, make, login, count_queries):
     student = make.student()
     login(student)
-    client.post(f"/student/postings/{make.posting().ref}/apply", data={"cover_note": NOTE})
+    client.post(f"/student/postings/{make.posting().ref}/apply", data=APPLY)
     few = queries_for(client, "/student/applications", count_queries)
     for _ in range(3):
-        client.post(f"/student/postings/{make.posting().ref}/apply", data={"cover_note": NOTE})
+        client.post(f"/student/postings/{make.posting().ref}/apply", data=APPLY)
     assert queries_for(client, "/student/applications", count_queries) == few
 
 

@@ -18,6 +18,7 @@ from web.models import AuditEntry, Notification, OutboxMessage, Posting
 from web.services import settings
 
 NOTE = "I built a credit-scoring model in Python for my final-year project."
+APPLY = {"cover_note": NOTE, "transfer_consent": "y"}
 
 
 def posting_form(**overrides: str) -> dict[str, str]:
@@ -115,7 +116,7 @@ def test_with_review_on_a_published_posting_waits_unseen(
     assert "Tencent Financial Technology" not in text(client.get("/postings"))  # firm filter
     student = make.student()
     login(student)
-    applied = client.post(f"/student/postings/{posting.ref}/apply", data={"cover_note": NOTE})
+    applied = client.post(f"/student/postings/{posting.ref}/apply", data=APPLY)
     assert applied.status_code == 404
     assert not posting.applications
     login.logout()
@@ -154,7 +155,7 @@ def test_approving_makes_it_visible_and_tells_the_firm(
 
     assert "Payments Data Intern" in text(client.get("/postings"))
     login(make.student())
-    response = client.post(f"/student/postings/{posting.ref}/apply", data={"cover_note": NOTE})
+    response = client.post(f"/student/postings/{posting.ref}/apply", data=APPLY)
     assert response.status_code == 302
     db.session.refresh(posting)
     assert len(posting.applications) == 1

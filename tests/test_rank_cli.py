@@ -26,7 +26,7 @@ def test_rank_applicants_only(runner, client, make, login):
     login(applicant)
     client.post(
         f"/student/postings/{posting.ref}/apply",
-        data={"cover_note": "Keen to join your risk team this summer."},
+        data={"cover_note": "Keen to join your risk team this summer.", "transfer_consent": "y"},
     )
     result = runner.invoke(args=["rank", posting.ref, "--applicants", "--json"])
     assert [r["email"] for r in json.loads(result.stdout)] == ["applied@cuhk.example.edu.hk"]

@@ -29,7 +29,7 @@ from web.models import (
     RoundPosting,
     User,
 )
-from web.services import hiring, interviews, invitations
+from web.services import confirmation, hiring, interviews, invitations
 from web.services.applications import apply
 
 # Column order of the expectations; "student" applied to firm A's posting and owns the
@@ -65,6 +65,7 @@ class World:
     round: AllocationRound
     membership_id: int
     claim_token: str
+    confirm_token: str
 
 
 Url = Callable[[World], str]
@@ -90,12 +91,19 @@ TABLE: dict[str, Row] = {
     "public.index": Row(lambda w: "/", LOGGED_IN_GO_HOME),
     "public.postings": Row(lambda w: "/postings", PUBLIC),
     "public.posting": Row(lambda w: f"/postings/{w.posting_a.ref}", PUBLIC),
+    "public.privacy": Row(lambda w: "/privacy", PUBLIC),
     # Accounts.
     "auth.login": Row(lambda w: "/auth/login", LOGGED_IN_GO_HOME, LOGGED_IN_GO_HOME),
     "auth.logout": Row(lambda w: "/auth/logout", None, "login 302 302 302 302 302 302"),
     "auth.register_student": Row(lambda w: "/auth/register", PUBLIC, PUBLIC),
     "auth.register_employer": Row(lambda w: "/auth/register/employer", PUBLIC, PUBLIC),
     "auth.claim": Row(lambda w: f"/auth/claim/{w.claim_token}", PUBLIC, PUBLIC),
+    # A sign-up waiting for confirmation: the link asks for its password (an empty form
+    # is shown again); an empty request for a new link goes back to the login page.
+    "auth.confirm": Row(lambda w: f"/auth/confirm/{w.confirm_token}", PUBLIC, PUBLIC),
+    "auth.resend_confirmation": Row(
+        lambda w: "/auth/confirm/resend", None, "login login login login login login login"
+    ),
     # Every role's notifications; one of them belongs to the student.
     "notifications.index": Row(lambda w: "/notifications/", "login 200 200 200 200 200 200"),
     "notifications.read_all": Row(
@@ -114,10 +122,11 @@ TABLE: dict[str, Row] = {
     ),
     "student.recommendations": Row(lambda w: "/student/recommendations", STUDENT_ANY),
     "student.applications": Row(lambda w: "/student/applications", STUDENT_ANY),
+    # An empty form (no cover note, no consent) shows the posting again with the errors.
     "student.apply": Row(
         lambda w: f"/student/postings/{w.posting_a.ref}/apply",
         None,
-        "login 302 302 403 403 403 403",
+        "login 400 400 403 403 403 403",
     ),
     "student.application": Row(lambda w: f"/student/applications/{_own_app(w)}", STUDENT_OWN),
     "student.withdraw": Row(
@@ -134,6 +143,16 @@ TABLE: dict[str, Row] = {
         STUDENT_OWN,
     ),
     "student.rounds_list": Row(lambda w: "/student/rounds", STUDENT_ANY),
+    # Privacy and data: each student's own consents, copy and deletion (an empty deletion
+    # form, without the password, is refused and deletes nothing).
+    "student.privacy_page": Row(lambda w: "/student/privacy", STUDENT_ANY),
+    "student.set_discovery": Row(
+        lambda w: "/student/privacy/discovery", None, "login 302 302 403 403 403 403"
+    ),
+    "student.export_data": Row(lambda w: "/student/privacy/my-data.json", STUDENT_ANY),
+    "student.delete_account": Row(
+        lambda w: "/student/privacy/delete", None, "login 400 400 403 403 403 403"
+    ),
     # The round holds both firms' postings: each student sees it, with their own list.
     "student.round_page": Row(
         lambda w: f"/student/rounds/{w.round.id}", STUDENT_ANY, "login 302 302 403 403 403 403"
@@ -235,6 +254,8 @@ TABLE: dict[str, Row] = {
     "coordinator.export_invitations": Row(
         lambda w: "/coordinator/exports/invitations.csv", None, COORDINATOR
     ),
+    "coordinator.audit_log": Row(lambda w: "/coordinator/audit", COORDINATOR),
+    "coordinator.audit_csv": Row(lambda w: "/coordinator/audit.csv", None, COORDINATOR),
     "coordinator.rounds_list": Row(lambda w: "/coordinator/rounds", COORDINATOR),
     "coordinator.new_round": Row(lambda w: "/coordinator/rounds/new", COORDINATOR, COORDINATOR),
     "coordinator.round_page": Row(lambda w: f"/coordinator/rounds/{w.round.id}", COORDINATOR),
@@ -283,8 +304,10 @@ def _build(app: Flask, make) -> World:
     other = make.student(full_name="Wong Ka Yan")
     coordinator = make.coordinator()
     with app.test_request_context():  # the services link the notices they write
-        application = apply(student.profile, posting_a, NOTE, today=date.today())
-        apply(other.profile, posting_b, NOTE, today=date.today())
+        application = apply(
+            student.profile, posting_a, NOTE, today=date.today(), transfer_consent=True
+        )
+        apply(other.profile, posting_b, NOTE, today=date.today(), transfer_consent=True)
         interview = interviews.schedule(
             application,
             firm_a_recruiter,
@@ -309,6 +332,7 @@ def _build(app: Flask, make) -> World:
         postings=[RoundPosting(posting=posting_a), RoundPosting(posting=posting_b)],
     )
     unclaimed = User(email="imported@cuhk.example.edu.hk", role="student")
+    unconfirmed = make.student("signed.up@cuhk.example.edu.hk", verified=False)
     db.session.add_all([batch, round_, unclaimed])
     db.session.commit()
     return World(
@@ -329,6 +353,7 @@ def _build(app: Flask, make) -> World:
         round=round_,
         membership_id=pending.membership.id,
         claim_token=invitations.make_token(unclaimed),
+        confirm_token=confirmation.make_token(unconfirmed),
     )
 
 

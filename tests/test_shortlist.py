@@ -7,6 +7,7 @@ import re
 from web.extensions import db
 
 NOTE = "I would love to build risk models with your team this summer."
+APPLY = {"cover_note": NOTE, "transfer_consent": "y"}
 ML_POSTING = [("Python", 4), ("Machine Learning", 3), ("SQL", 3)]
 
 
@@ -16,7 +17,7 @@ def names_in_order(page: str) -> list[str]:
 
 def apply_as(client, login, student, posting) -> None:
     login(student)
-    client.post(f"/student/postings/{posting.ref}/apply", data={"cover_note": NOTE})
+    client.post(f"/student/postings/{posting.ref}/apply", data=APPLY)
     client.post("/auth/logout")
 
 

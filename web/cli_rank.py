@@ -30,7 +30,9 @@ def rank_command(ref: str, top: int, applicants: bool, as_json: bool) -> None:
         ids = list(
             db.session.scalars(
                 select(Application.student_id).where(
-                    Application.posting_id == posting.id, Application.status != "withdrawn"
+                    Application.posting_id == posting.id,
+                    Application.status != "withdrawn",
+                    Application.student_id.is_not(None),
                 )
             )
         )

@@ -37,7 +37,9 @@ def simulate(employer: User, *, today: date) -> int:
     made = 0
     for i, profile in enumerate(profiles):
         for posting in {postings[i % len(postings)], postings[(i + 2) % len(postings)]}:
-            applications.apply(profile, posting, NOTE, today=today)
+            # The demo's invented students agree as a real one does on the apply form,
+            # so each demo application has its transfer consent like any other.
+            applications.apply(profile, posting, NOTE, today=today, transfer_consent=True)
             made += 1
     own = [p for p in postings if p.firm_id == employer.membership.firm_id]
     if own:

@@ -52,7 +52,7 @@ def posting(ref: str) -> str:
     application = apply_form = fit = None
     if current_user.is_authenticated and current_user.is_student and current_user.profile:
         application = application_service.find(current_user.profile, item)
-        apply_form = ApplyForm()
+        apply_form = ApplyForm(firm=item.firm)
         fit = ranking.explain(current_user.profile, item)
     return render_template(
         "public/posting.html",

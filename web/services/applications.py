@@ -6,18 +6,38 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.models import Application, ApplicationEvent, Posting, StudentProfile
+from web.services import consents
 from web.services.notify import notify
 from web.services.staff import firm_staff
+
+# What the firm receives about an applicant: its shortlist, applicant page and exports
+# show exactly these. The consent to the transfer names them, so keep them in step.
+TRANSFERRED_DATA = (
+    _l("your name"),
+    _l("university"),
+    _l("programme"),
+    _l("year of study"),
+    _l("skills"),
+    _l("languages"),
+    _l("availability"),
+    _l("this cover note"),
+    _l("your email address"),
+)
 
 
 class ApplicationError(ValueError):
     """An application that cannot be made or changed, with the reason for the user."""
+
+
+class ConsentMissing(ApplicationError):
+    """The student did not agree to send their data to the firm."""
 
 
 def find(profile: StudentProfile | None, posting: Posting) -> Application | None:
@@ -31,9 +51,23 @@ def find(profile: StudentProfile | None, posting: Posting) -> Application | None
 
 
 def apply(
-    profile: StudentProfile, posting: Posting, cover_note: str, *, today: date
+    profile: StudentProfile,
+    posting: Posting,
+    cover_note: str,
+    *,
+    today: date,
+    transfer_consent: bool,
 ) -> Application:
-    """Create the application; the database's unique constraint settles any race."""
+    """Create the application and record the consent to send the data to the firm.
+
+    Every application is made here, so none reaches a firm in Shenzhen without a
+    ``transfer`` consent naming that firm, recorded in the same transaction. The
+    database's unique constraint settles a race between two identical applications.
+    """
+    if not transfer_consent:
+        raise ConsentMissing(
+            _("Agree to send your application to %(firm)s to apply.", firm=posting.firm.name)
+        )
     if not posting.accepts_applications(today):
         raise ApplicationError(_("This posting is no longer taking applications."))
     if find(profile, posting) is not None:
@@ -48,6 +82,7 @@ def apply(
             db.session.flush()
     except IntegrityError as exc:
         raise ApplicationError(_("You have already applied to this internship.")) from exc
+    consents.give(profile.user, "transfer", firm=posting.firm, posting=posting)
     link = url_for("employer.application", application_id=application.id)
     for member in firm_staff(posting.firm_id):
         notify(

@@ -173,21 +173,32 @@ def firm_figures() -> list[FirmRow]:
 
 
 def university_figures() -> list[UniversityRow]:
-    """Applications and distinct applicants per university, most applications first."""
+    """Applications and distinct applicants per university, most applications first.
+
+    Applications of deleted accounts (anonymised, no student) count in a row of their own.
+    """
+    gone = Application.student_id.is_(None)
     rows = db.session.execute(
         select(
             StudentProfile.university,
+            gone,
             func.count(Application.id),
             func.count(func.distinct(Application.student_id)),
         )
-        .join(StudentProfile, StudentProfile.id == Application.student_id)
-        .group_by(StudentProfile.university)
+        .outerjoin(StudentProfile, StudentProfile.id == Application.student_id)
+        .group_by(StudentProfile.university, gone)
     )
     named = [
-        UniversityRow(institution_name(code) if code else _("Not given"), int(n), int(s))
-        for code, n, s in rows
+        UniversityRow(_university_label(code, deleted), int(n), int(s))
+        for code, deleted, n, s in rows
     ]
     return sorted(named, key=lambda u: (-u.applications, u.name))
+
+
+def _university_label(code: str | None, deleted: bool) -> str:
+    if deleted:
+        return _("Deleted accounts")
+    return institution_name(code) if code else _("Not given")
 
 
 class _SecondsBetween(FunctionElement[float]):

@@ -151,8 +151,9 @@ def application_rows() -> Iterator[tuple[Any, ...]]:
         )
         .join(Application.posting)
         .join(Posting.firm)
-        .join(Application.student)
-        .join(StudentProfile.user)
+        # Outer joins: an anonymised application (account deleted) is a row without a person.
+        .outerjoin(Application.student)
+        .outerjoin(StudentProfile.user)
         .order_by(Posting.ref, Application.created_at, Application.id)
         .execution_options(yield_per=BATCH)
     )

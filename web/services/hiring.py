@@ -34,11 +34,19 @@ RATING_RANGE = range(1, 5)
 
 
 def for_firm(application_id: int, firm_id: int) -> Application | None:
-    """An application to one of the firm's postings, with all the page shows (else None)."""
+    """An application to one of the firm's postings, with all the page shows (else None).
+
+    An anonymised application (its student deleted their account) is None too: it only
+    counts in the firm's figures, there is nobody left to review.
+    """
     return db.session.scalar(
         select(Application)
         .join(Posting, Posting.id == Application.posting_id)
-        .where(Application.id == application_id, Posting.firm_id == firm_id)
+        .where(
+            Application.id == application_id,
+            Posting.firm_id == firm_id,
+            Application.student_id.is_not(None),
+        )
         .options(
             selectinload(Application.posting).selectinload(Posting.skills),
             selectinload(Application.posting).selectinload(Posting.languages),
@@ -113,6 +121,7 @@ def bulk_transition(
             .where(
                 Application.id.in_([s.application_id for s in selected]),
                 Application.posting_id == posting.id,
+                Application.student_id.is_not(None),  # anonymised: not on the shortlist
             )
             .options(
                 selectinload(Application.student).selectinload(StudentProfile.user),

@@ -21,13 +21,16 @@ class ProfileData:
     available_from: date | None = None
     available_to: date | None = None
     bio: str | None = None
-    discoverable: bool = False
     skills: list[tuple[str, int]] = field(default_factory=list)
     languages: list[tuple[str, int]] = field(default_factory=list)
 
 
 def save_profile(profile: StudentProfile, data: ProfileData) -> None:
-    """Replace the profile's fields, skills and languages with the given ones."""
+    """Replace the profile's fields, skills and languages with the given ones.
+
+    Never the discovery setting: that is a consent, given and withdrawn only on the
+    student's privacy page (web/services/privacy.py).
+    """
     profile.full_name = data.full_name.strip()
     profile.university = data.university or None
     profile.programme = (data.programme or "").strip() or None
@@ -36,7 +39,6 @@ def save_profile(profile: StudentProfile, data: ProfileData) -> None:
     profile.available_from = data.available_from
     profile.available_to = data.available_to
     profile.bio = (data.bio or "").strip() or None
-    profile.discoverable = data.discoverable
     profile.updated_at = utcnow()  # skills alone do not touch the row; the matcher's pool needs it
     # Clear then flush so that re-adding a skill with the same key does not
     # collide with the row being deleted in the same flush.

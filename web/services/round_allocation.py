@@ -69,6 +69,7 @@ def compute(round_: AllocationRound) -> Outcome:
         .where(
             Application.posting_id.in_(posting_ids),
             Application.status.not_in(CLOSED_STATUSES),
+            Application.student_id.is_not(None),  # anonymised: nobody to place
         )
         .order_by(Application.student_id, Application.posting_id)
     ):

@@ -178,6 +178,7 @@ def open_applicant_ids(posting_id: int) -> list[int]:
             select(Application.student_id).where(
                 Application.posting_id == posting_id,
                 Application.status.not_in(CLOSED_STATUSES),
+                Application.student_id.is_not(None),  # anonymised: nobody to rank
             )
         )
     )

@@ -179,6 +179,8 @@ def tell_other_side(application: Application, kind: str, *, role: str, **extra: 
         **extra,
     }
     if role == EMPLOYER:
+        if application.student is None:  # nobody left to tell
+            return
         link = url_for("student.application", application_id=application.id)
         notify(application.student.user, kind, link=link, **params)
         return
@@ -215,4 +217,7 @@ def stale_message(name: str) -> str:
 
 
 def student_name(application: Application) -> str:
-    return application.student.full_name or application.student.user.email
+    student = application.student
+    if student is None:  # the student deleted their account; the record is anonymous
+        return _("(deleted account)")
+    return student.full_name or student.user.email

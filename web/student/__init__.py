@@ -5,4 +5,4 @@ from web.access import guard_blueprint
 bp = Blueprint("student", __name__)
 guard_blueprint(bp, "student")
 
-from web.student import offers, rounds, routes  # noqa: E402,F401
+from web.student import offers, privacy, rounds, routes  # noqa: E402,F401

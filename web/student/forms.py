@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    PasswordField,
     SelectField,
     StringField,
     SubmitField,
@@ -19,12 +20,17 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import HiddenInput
 
 from web.forms_common import (
+    MAX_ID,
+    AppForm,
     check_no_duplicate_languages,
     check_no_duplicate_skills,
     language_list,
     skill_list,
 )
+from web.models import Firm
+from web.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from web.reference.institutions import institution_choices
+from web.services.applications import TRANSFERRED_DATA
 
 YEAR_CHOICES = [(n, str(n)) for n in range(1, 8)]
 
@@ -55,12 +61,6 @@ class ProfileForm(FlaskForm):
             "A few sentences for employers: interests, projects, what you hope to learn."
         ),
     )
-    discoverable = BooleanField(
-        _l("Let approved employers find my profile in talent search"),
-        description=_l(
-            "Off by default. Employers always see the profile of a student who applies to them."
-        ),
-    )
     add_rows = SubmitField(_l("Add more rows"))
     submit = SubmitField(_l("Save profile"))
 
@@ -86,7 +86,27 @@ class ApplyForm(FlaskForm):
         validators=[DataRequired(), Length(min=20, max=3000)],
         description=_l("Why this internship, and what you would bring (20 to 3,000 characters)."),
     )
+    transfer_consent = BooleanField(
+        _l("I agree that my data is sent to the firm in Shenzhen"),
+        validators=[
+            DataRequired(message=_l("Tick this box to agree, or your application cannot be sent."))
+        ],
+    )
     submit = SubmitField(_l("Send application"))
+
+    def __init__(self, *args: object, firm: Firm | None = None, **kwargs: object) -> None:
+        """The consent names the firm (both its names) and lists what it receives."""
+        super().__init__(*args, **kwargs)
+        if firm is not None:
+            name = f"{firm.name} ({firm.name_zh})" if firm.name_zh else firm.name
+            self.transfer_consent.label.text = _l(
+                "I agree that Talent Bridge sends the data listed here to %(firm)s in "
+                "Shenzhen, mainland China, so that the firm can consider my application.",
+                firm=name,
+            )
+        self.transfer_consent.description = _l(
+            "Sent to the firm: %(data)s.", data=", ".join(str(d) for d in TRANSFERRED_DATA)
+        )
 
 
 class ConfirmForm(FlaskForm):
@@ -102,10 +122,38 @@ class VersionedForm(FlaskForm):
     page was loaded; the change is then refused rather than applied to a stale picture.
     """
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=MAX_ID)]
+    )
 
 
 class StageForm(VersionedForm):
     """The student's buttons on an application: accept, decline, withdraw."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class DiscoveryForm(AppForm):
+    """Opting in to talent search: a consent of its own, off until the student ticks it."""
+
+    discoverable = BooleanField(
+        _l("Let approved employers find my profile in talent search"),
+        description=_l(
+            "Off by default; you can turn it off again at any time. Employers always see the "
+            "profile of a student who applies to them."
+        ),
+    )
+    submit = SubmitField(_l("Save my choice"))
+
+
+class DeleteAccountForm(AppForm):
+    """Deleting the account: the password and the email address typed again, so no slip does it."""
+
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)]
+    )
+    confirm = StringField(
+        _l("Type your email address to confirm"),
+        validators=[DataRequired(), Length(max=254)],
+    )
+    submit = SubmitField(_l("Delete my account"))

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from web.extensions import db
 from web.forms_common import filled_languages, filled_skills, pad_rows
-from web.models import Application, StudentProfile
+from web.models import Application, Posting, StudentProfile
 from web.pagination import paginate
 from web.services import applications as application_service
 from web.services import interviews, ranking
@@ -63,7 +63,6 @@ def edit_profile() -> Response | str:
                 "available_from": profile.available_from,
                 "available_to": profile.available_to,
                 "bio": profile.bio,
-                "discoverable": profile.discoverable,
                 "skills": [{"name": s.name, "level": s.level} for s in profile.skills],
                 "languages": [
                     {"language": lang.language, "level": lang.level} for lang in profile.languages
@@ -87,7 +86,6 @@ def edit_profile() -> Response | str:
                 available_from=form.available_from.data,
                 available_to=form.available_to.data,
                 bio=form.bio.data,
-                discoverable=form.discoverable.data,
                 skills=filled_skills(form.skills),
                 languages=filled_languages(form.languages),
             ),
@@ -108,18 +106,20 @@ def recommendations() -> str:
 
 
 @bp.post("/postings/<ref>/apply")
-def apply(ref: str) -> Response | str:
+def apply(ref: str) -> Response | tuple[str, int]:
     posting = posting_service.get_by_ref(ref)
     if posting is None or not posting.is_visible:
         abort(404)
-    form = ApplyForm()
+    form = ApplyForm(firm=posting.firm)
     if not form.validate_on_submit():
-        for error in form.cover_note.errors:
-            flash(error, "danger")
-        return redirect(url_for("public.posting", ref=ref))
+        return _posting_page(posting, form), 400
     try:
         application = application_service.apply(
-            _profile(), posting, form.cover_note.data, today=date.today()
+            _profile(),
+            posting,
+            form.cover_note.data,
+            today=date.today(),
+            transfer_consent=form.transfer_consent.data,
         )
     except application_service.ApplicationError as exc:
         db.session.rollback()
@@ -128,6 +128,19 @@ def apply(ref: str) -> Response | str:
     db.session.commit()
     flash(_("Your application to %(firm)s is sent.", firm=posting.firm.name), "success")
     return redirect(url_for("student.application", application_id=application.id))
+
+
+def _posting_page(posting: Posting, form: ApplyForm) -> str:
+    """The posting again, with the apply form's errors on their fields."""
+    profile = _profile()
+    return render_template(
+        "public/posting.html",
+        posting=posting,
+        application=application_service.find(profile, posting),
+        apply_form=form,
+        fit=ranking.explain(profile, posting),
+        accepting=posting.accepts_applications(date.today()),
+    )
 
 
 @bp.route("/applications")
