@@ -102,7 +102,7 @@ TABLE: dict[str, Row] = {
     # is shown again); an empty request for a new link goes back to the login page.
     "auth.confirm": Row(lambda w: f"/auth/confirm/{w.confirm_token}", PUBLIC, PUBLIC),
     "auth.resend_confirmation": Row(
-        lambda w: "/auth/confirm/resend", None, "login login login login login login login"
+        lambda w: "/auth/confirmation/resend", None, "login login login login login login login"
     ),
     # Every role's notifications; one of them belongs to the student.
     "notifications.index": Row(lambda w: "/notifications/", "login 200 200 200 200 200 200"),

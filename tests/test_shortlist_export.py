@@ -108,7 +108,7 @@ def test_every_export_is_audited(client, shortlist):
     client.get(f"/employer/postings/{posting.id}/shortlist.csv")
     client.get(f"/employer/postings/{posting.id}/shortlist.xlsx")
     entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "shortlist.exported").order_by(AuditEntry.id)
+        select(AuditEntry).where(AuditEntry.action == "export.shortlist").order_by(AuditEntry.id)
     ).all()
     assert [(e.actor_id, e.target_id, e.detail["format"], e.detail["rows"]) for e in entries] == [
         (employer.id, posting.id, "csv", 2),

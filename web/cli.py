@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from web.extensions import db
 from web.passwords import password_problems, personal_words
-from web.services import accounts
+from web.services import accounts, audit
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -24,8 +24,10 @@ def create_coordinator(email: str, password: str) -> None:
         raise click.ClickException(problems[0])
     if accounts.email_taken(email):
         raise click.ClickException(f"An account with the email {email} already exists.")
-    accounts.create_user(email, password, "coordinator")
+    user = accounts.create_user(email, password, "coordinator", confirmed=True)
     try:
+        db.session.flush()  # the id for the audit entry; a concurrent run fails here
+        audit.record(None, "account.coordinator_created", user, email=user.email)
         db.session.commit()
     except IntegrityError as exc:  # a concurrent run created it first
         db.session.rollback()

@@ -5,4 +5,4 @@ from web.access import guard_blueprint
 bp = Blueprint("coordinator", __name__)
 guard_blueprint(bp, "coordinator")
 
-from web.coordinator import exports, imports, reviews, rounds, routes  # noqa: E402,F401
+from web.coordinator import audit, exports, imports, reviews, rounds, routes  # noqa: E402,F401

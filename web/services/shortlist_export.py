@@ -107,4 +107,4 @@ def xlsx_body(posting: Posting, data: Sequence[Sequence[Any]]) -> bytes:
 
 
 def record_export(actor: User, posting: Posting, fmt: str, count: int) -> None:
-    audit.record(actor, "shortlist.exported", posting, format=fmt, rows=count)
+    audit.record(actor, "export.shortlist", posting, format=fmt, rows=count)
