@@ -7,6 +7,7 @@ import logging
 import re
 
 import pytest
+from flask import g
 from flask.logging import default_handler
 from sqlalchemy import func, select
 
@@ -128,7 +129,7 @@ def test_log_lines_written_in_a_request_carry_its_id(app, client, caplog):
     def log_something() -> str:
         logging.getLogger("web.services.example").warning("something to look at")
         app.logger.warning("and through the app logger")
-        return "ok"
+        return g.request_id
 
     if default_handler not in app.logger.handlers:  # pytest's handler stood in for it
         app.logger.addHandler(default_handler)
@@ -141,7 +142,7 @@ def test_log_lines_written_in_a_request_carry_its_id(app, client, caplog):
         )
     finally:
         app.logger.removeHandler(default_handler)
-    assert response.headers[HEADER] == "support-ticket-123"
+    assert response.headers[HEADER] == response.get_data(as_text=True) == "support-ticket-123"
     first, second = errors.getvalue().splitlines()
     assert first.endswith(" [support-ticket-123] web.services.example: something to look at")
     assert second.endswith(" WARNING [support-ticket-123] web: and through the app logger")
