@@ -22,6 +22,7 @@ from web import create_app
 from web.config import TestConfig, normalise_database_url
 from web.extensions import db
 from web.models import EmployerMembership, Firm, Posting, User
+from web.models.base import utcnow
 from web.services import accounts
 from web.services.postings import PostingData, SkillNeed, apply_data
 from web.services.profiles import ProfileData, save_profile
@@ -114,9 +115,11 @@ class Factory:
         full_name: str = "Chan Siu Ming",
         university: str = "HKU",
         skills: list[tuple[str, int]] | None = None,
+        verified: bool = True,
     ) -> User:
         n = self._next()
         user = accounts.register_student(email or f"student{n}@hku.example.edu.hk", PASSWORD, "")
+        user.email_verified_at = utcnow() if verified else None
         save_profile(
             user.profile,
             ProfileData(
@@ -132,17 +135,21 @@ class Factory:
         db.session.commit()
         return user
 
-    def employer(self, firm: Firm | None = None, *, status: str = "approved") -> User:
+    def employer(
+        self, firm: Firm | None = None, *, status: str = "approved", verified: bool = True
+    ) -> User:
         n = self._next()
         firm = firm or self.firm()
-        user = accounts.create_user(f"recruiter{n}@firm.example.com", PASSWORD, "employer")
+        user = accounts.create_user(
+            f"recruiter{n}@firm.example.com", PASSWORD, "employer", confirmed=verified
+        )
         user.membership = EmployerMembership(firm=firm, status=status)
         db.session.commit()
         return user
 
     def coordinator(self) -> User:
         user = accounts.create_user(
-            f"office{self._next()}@programme.example.org", PASSWORD, "coordinator"
+            f"office{self._next()}@programme.example.org", PASSWORD, "coordinator", confirmed=True
         )
         db.session.commit()
         return user

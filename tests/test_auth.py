@@ -1,4 +1,4 @@
-"""Registration, login and logout."""
+"""Registration, login and logout (confirming the address: tests/test_registration.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD
 from web.extensions import db
-from web.models import User
+from web.models import OutboxMessage, User
 
 STRONG = "plum-orbit-lantern-91"
 
@@ -20,28 +20,44 @@ def register(client, email="amy.lau@cuhk.example.edu.hk", password=STRONG, confi
             "full_name": "Lau Wing Yan",
             "password": password,
             "confirm": confirm if confirm is not None else password,
+            "agree": "y",
         },
     )
 
 
-def test_student_registers_and_lands_on_profile(client):
+def confirm_link(email: str) -> str:
+    """The path of the newest confirmation link emailed to this address."""
+    body = db.session.scalars(
+        select(OutboxMessage.body)
+        .where(OutboxMessage.to_email == email)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert body is not None, f"no email to {email}"
+    return "/auth/confirm/" + body.rsplit("/auth/confirm/", 1)[1].split()[0]
+
+
+def test_student_registers_confirms_and_lands_on_profile(client):
     response = register(client)
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/student/profile/edit")
+    assert response.status_code == 200
+    assert "We sent a link to amy.lau@cuhk.example.edu.hk" in response.get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.email == "amy.lau@cuhk.example.edu.hk"))
     assert user is not None and user.role == "student"
     assert user.profile.full_name == "Lau Wing Yan"
     assert user.password_hash and STRONG not in user.password_hash
     assert user.password_hash.startswith("scrypt:")
+    response = client.post(confirm_link(user.email), data={"password": STRONG})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/student/profile/edit")
 
 
-def test_duplicate_email_in_another_case_is_refused(client):
+def test_duplicate_email_in_another_case_changes_nothing(client):
     register(client)
-    client.post("/auth/logout")
-    response = register(client, email="AMY.Lau@CUHK.example.edu.hk")
+    before = db.session.scalar(select(User.password_hash))
+    response = register(client, email="AMY.Lau@CUHK.example.edu.hk", password="other-" + STRONG)
     assert response.status_code == 200
-    assert b"An account with this email already exists" in response.data
+    assert "We sent a link to amy.lau@cuhk.example.edu.hk" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(User.id))) == 1
+    assert db.session.scalar(select(User.password_hash)) != before  # never confirmed: replaced
 
 
 @pytest.mark.parametrize(
@@ -128,8 +144,12 @@ def test_employer_registers_for_a_new_firm_and_waits(client):
             "new_firm_name_zh": "前海账本实验室",
             "password": STRONG,
             "confirm": STRONG,
+            "agree": "y",
         },
     )
+    assert response.status_code == 200
+    assert b"We sent a link to hr@newfintech.example.com" in response.data
+    response = client.post(confirm_link("hr@newfintech.example.com"), data={"password": STRONG})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/employer/pending")
     page = client.get("/employer/pending")
@@ -140,7 +160,13 @@ def test_employer_registers_for_a_new_firm_and_waits(client):
 def test_employer_registration_needs_a_firm(client):
     response = client.post(
         "/auth/register/employer",
-        data={"email": "hr@x.example.com", "firm_id": "0", "password": STRONG, "confirm": STRONG},
+        data={
+            "email": "hr@x.example.com",
+            "firm_id": "0",
+            "password": STRONG,
+            "confirm": STRONG,
+            "agree": "y",
+        },
     )
     assert response.status_code == 200
     assert b"Give your firm" in response.data
@@ -155,6 +181,7 @@ def test_employer_joins_an_existing_firm(client, make):
             "firm_id": str(firm.id),
             "password": STRONG,
             "confirm": STRONG,
+            "agree": "y",
         },
     )
     user = db.session.scalar(select(User).where(User.email == "hr@webank.example.com"))

@@ -54,6 +54,9 @@ class Config:
     PROGRAMME_TIMEZONE = "Asia/Hong_Kong"
     # Links in emails point here (the address people use to reach the app).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Named in the personal information collection statement (/privacy) for access and
+    # correction requests under the PDPO.
+    PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@talent-bridge.invalid")
     # Email: "console" prints each message (development); "smtp" sends it (web/services/mailer.py).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

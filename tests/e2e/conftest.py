@@ -74,6 +74,21 @@ class LiveServer:
         self.url = url
         self.env = env
 
+    def confirmation_link(self, email: str) -> str:
+        """The path of the newest sign-up confirmation link the app emailed to ``email``
+        (read from the outbox table: mail goes to the console in development)."""
+        engine = create_engine(normalise_database_url(self.env["DATABASE_URL"]))
+        try:
+            with engine.connect() as conn:
+                body = conn.execute(
+                    text("SELECT body FROM outbox WHERE to_email = :to ORDER BY id DESC"),
+                    {"to": email.lower()},
+                ).scalar()
+        finally:
+            engine.dispose()
+        assert body and "/auth/confirm/" in body, f"no confirmation email to {email}"
+        return "/auth/confirm/" + body.rsplit("/auth/confirm/", 1)[1].split()[0]
+
     def flask(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run a `flask --app wsgi` command against the live server's database."""
         done = subprocess.run(

@@ -16,12 +16,15 @@ PASSWORD = "harbour-lantern-quiet-47"
 
 def register_student(tab: Journey) -> None:
     page = tab.page
+    email = unique_email("ka.ho.wong")
     tab.go("/auth/register")
-    page.fill("#email", unique_email("ka.ho.wong"))
+    page.fill("#email", email)
     page.fill("#full_name", "Wong Ka Ho")
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
+    page.check("#agree")
     page.click("#submit")
+    confirm(tab, email)
     page.select_option("#university", "CUHK")
     page.fill("#skills-0-name", "python")
     page.select_option("#skills-0-level", "4")
@@ -31,6 +34,14 @@ def register_student(tab: Journey) -> None:
     page.select_option("#languages-0-level", "4")
     page.click("#submit")
     expect(page.locator(".alert-success")).to_contain_text("Your profile is saved.")
+
+
+def confirm(tab: Journey, email: str) -> None:
+    """Open the link the sign-up emailed and confirm with the password."""
+    expect(tab.page.locator("h1")).to_have_text("Check your email")
+    tab.go(tab.server.confirmation_link(email))
+    tab.page.fill("#password", PASSWORD)
+    tab.page.click("#submit")
 
 
 def test_employer_hires_through_the_portal(journey: Journey) -> None:
@@ -50,7 +61,9 @@ def test_employer_hires_through_the_portal(journey: Journey) -> None:
     employer.fill("#new_firm_name_zh", "前海账本实验室")
     employer.fill("#password", PASSWORD)
     employer.fill("#confirm", PASSWORD)
+    employer.check("#agree")
     employer.click("#submit")
+    confirm(journey, employer_email)
     expect(employer.locator("h1")).to_contain_text("awaiting approval")
     journey.shot("pending")
 
@@ -93,6 +106,7 @@ def test_employer_hires_through_the_portal(journey: Journey) -> None:
     register_student(student)
     student.go(f"/postings/{ref.group(1)}")
     student.page.fill("#cover_note", "I have written Solidity contracts for a campus hackathon.")
+    student.page.check("#transfer_consent")
     student.page.click("#submit")
     expect(student.page.locator(".alert-success")).to_contain_text("Your application to")
 

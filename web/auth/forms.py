@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from web.passwords import MAX_LENGTH, password_problems, personal_words
@@ -20,12 +28,16 @@ class LoginForm(FlaskForm):
 class _PasswordMixin:
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired()],
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
         description=_l("At least 10 characters; a phrase of unrelated words works well."),
     )
     confirm = PasswordField(
         _l("Repeat password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        validators=[
+            DataRequired(),
+            Length(max=MAX_LENGTH),
+            EqualTo("password", message=_l("The passwords differ.")),
+        ],
     )
 
     def validate_password(self, field: PasswordField) -> None:
@@ -35,7 +47,16 @@ class _PasswordMixin:
             raise ValidationError(problems[0])
 
 
-class StudentRegistrationForm(_PasswordMixin, FlaskForm):
+class _StatementMixin:
+    agree = BooleanField(
+        _l("I have read the personal information collection statement"),
+        validators=[
+            DataRequired(message=_l("Please read the statement and tick the box to go on."))
+        ],
+    )
+
+
+class StudentRegistrationForm(_PasswordMixin, _StatementMixin, FlaskForm):
     email = EmailField(
         _l("University email"), validators=[DataRequired(), Email(), Length(max=254)]
     )
@@ -43,7 +64,7 @@ class StudentRegistrationForm(_PasswordMixin, FlaskForm):
     submit = SubmitField(_l("Create student account"))
 
 
-class EmployerRegistrationForm(_PasswordMixin, FlaskForm):
+class EmployerRegistrationForm(_PasswordMixin, _StatementMixin, FlaskForm):
     email = EmailField(_l("Work email"), validators=[DataRequired(), Email(), Length(max=254)])
     job_title = StringField(_l("Your job title"), validators=[Optional(), Length(max=120)])
     firm_id = SelectField(
@@ -67,6 +88,18 @@ class EmployerRegistrationForm(_PasswordMixin, FlaskForm):
             ]
             return False
         return ok
+
+
+class ResendConfirmationForm(FlaskForm):
+    email = HiddenField(validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send me a new link"))
+
+
+class ConfirmForm(FlaskForm):
+    """Whoever opens the link proves they chose the account's password too."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    submit = SubmitField(_l("Confirm my address and log in"))
 
 
 class LogoutForm(FlaskForm):

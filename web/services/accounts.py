@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from werkzeug.security import generate_password_hash
 
 from web.extensions import db
-from web.models import EmployerMembership, Firm, StudentProfile, User
+from web.models import Consent, EmployerMembership, Firm, Notification, StudentProfile, User
 from web.models.base import utcnow
 from web.models.users import normalise_email
-from web.services import audit
+from web.services import audit, confirmation, consents
 from web.services.notify import notify
 
 
@@ -32,8 +34,10 @@ def email_taken(email: str) -> bool:
     return find_user(email) is not None
 
 
-def create_user(email: str, password: str | None, role: str) -> User:
-    user = User(email=email, role=role)
+def create_user(email: str, password: str | None, role: str, *, confirmed: bool = False) -> User:
+    """A new account; ``confirmed`` when whoever creates it vouches for the address
+    (the command line, the demo), otherwise the owner confirms it from an email link."""
+    user = User(email=email, role=role, email_verified_at=utcnow() if confirmed else None)
     if password is not None:
         user.set_password(password)
     db.session.add(user)
@@ -66,9 +70,7 @@ def register_employer(
 ) -> User:
     """An employer joins an existing firm or proposes a new one; both wait for approval."""
     if firm_id:
-        firm = db.session.get(Firm, firm_id)
-        if firm is None:
-            raise AccountError(_("Choose a firm from the list."), field="firm_id")
+        firm = check_firm_choice(firm_id)
     else:
         existing = find_firm_by_name(new_firm_name)
         if existing is not None:
@@ -86,12 +88,52 @@ def register_employer(
     return user
 
 
+def check_firm_choice(firm_id: int) -> Firm:
+    firm = db.session.get(Firm, firm_id)
+    if firm is None:
+        raise AccountError(_("Choose a firm from the list."), field="firm_id")
+    return firm
+
+
+def sign_up(email: str, password: str, create: Callable[[], User]) -> None:
+    """Create the account with ``create`` and email a confirmation link, or, for a known
+    address, email its owner instead: the visitor is answered alike, so sign-up never
+    tells anyone whether an address has an account."""
+    existing = find_user(email)
+    if existing is not None and existing.email_verified_at is None and existing.password_hash:
+        # Never confirmed: maybe someone else's attempt with this address. The newest
+        # sign-up replaces it, so an owner is never locked out by a stranger's password.
+        discard_unconfirmed(existing)
+        existing = None
+    if existing is None:
+        user = create()
+        consents.give(user, "collection")
+        confirmation.send_link(user)
+    else:
+        generate_password_hash(password, method="scrypt")  # the same work as a new account
+        confirmation.tell_existing(existing)
+    db.session.flush()
+
+
+def discard_unconfirmed(user: User) -> None:
+    """Delete a sign-up whose address was never confirmed (so it never logged in)."""
+    db.session.execute(delete(Consent).where(Consent.user_id == user.id))
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    db.session.delete(user)
+    db.session.flush()
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None, without saying which part was wrong."""
+    """The user for these credentials, or None, without saying which part was wrong.
+
+    The caller refuses an account whose address is not confirmed yet (only once the
+    password is right, so that says nothing to someone guessing).
+    """
     user = find_user(email)
     if user is None or not user.check_password(password) or not user.is_enabled:
         return None
-    user.last_login_at = utcnow()
+    if user.email_verified_at is not None:
+        user.last_login_at = utcnow()
     return user
 
 

@@ -73,9 +73,13 @@ def check_token(token: str) -> User:
 
 
 def claim(user: User, password: str) -> None:
-    """Set the first password: the account is now the student's, and the link is spent."""
+    """Set the first password: the account is now the student's, and the link is spent.
+
+    The link reached the student's mailbox, so the address counts as confirmed.
+    """
     user.set_password(password)
     user.last_login_at = utcnow()
+    user.email_verified_at = user.email_verified_at or user.last_login_at
     audit.record(user, "student.claimed", user)
     db.session.flush()
 

@@ -101,6 +101,32 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
             "applications stay open, and the programme office may run a second phase."
         ),
     ),
+    # Account emails (web/services/confirmation.py): sent by address, with no in-app notice.
+    "confirm_email": (
+        _l("Confirm your email address for Talent Bridge"),
+        _l(
+            "Someone, we hope you, signed up to Talent Bridge with this address. To finish, "
+            "open the link below and enter the password you chose. The link works once, for "
+            "%(hours)s hours. If you did not sign up, ignore this email: the account is not "
+            "used until the address is confirmed."
+        ),
+    ),
+    "already_registered": (
+        _l("Someone tried to sign up with your address"),
+        _l(
+            "Someone, perhaps you, tried to create a Talent Bridge account with this address, "
+            "which already has one. Nothing was changed. You can log in with your password "
+            "at the link below. If it was not you, you can ignore this email."
+        ),
+    ),
+    "imported_account": (
+        _l("Your programme office has created your Talent Bridge account"),
+        _l(
+            "Someone, perhaps you, tried to sign up to Talent Bridge with this address. Your "
+            "programme office has already created an account for it: choose your password "
+            "with the link below (it works once). If it was not you, ignore this email."
+        ),
+    ),
     "round_results": (
         _l("Round results for %(posting)s"),
         _l(

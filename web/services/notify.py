@@ -20,12 +20,21 @@ def notify(user: User, kind: str, *, link: str | None = None, **params: Any) -> 
     """Queue a notification of ``kind`` (see messages.MESSAGES) for ``user``."""
     notification = Notification(user_id=user.id, kind=kind, params=params, link=link)
     db.session.add(notification)
-    with force_locale(user_locale(user)):
+    email(user.email, kind, link=link, locale=user_locale(user), **params)
+    return notification
+
+
+def email(
+    to_email: str, kind: str, *, link: str | None = None, locale: str = "en", **params: Any
+) -> OutboxMessage:
+    """Queue only the email: for people who cannot log in to read a notice (yet)."""
+    with force_locale(locale):
         title, body = render(kind, params)
         if link:
             body = f"{body}\n\n{absolute(link)}"
-    db.session.add(OutboxMessage(to_email=user.email, subject=title, body=body))
-    return notification
+    message = OutboxMessage(to_email=to_email, subject=title, body=body)
+    db.session.add(message)
+    return message
 
 
 def user_locale(user: User) -> str:
