@@ -5,7 +5,8 @@ for each answer in turn would lose good candidates), but a posting never has mor
 accepted offers than places: acceptance counts the accepted applications while holding
 a lock on the posting row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the
 database-wide write lock serialises writers), so two students racing for the last place
-cannot both get it. Accepting one offer withdraws the student's other open applications.
+cannot both get it. Accepting one offer withdraws the student's other open applications;
+a lock on the student's profile row, taken first, serialises one student's acceptances.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from web.extensions import db
-from web.models import CLOSED_STATUSES, Application, Posting, User
+from web.models import CLOSED_STATUSES, Application, Posting, StudentProfile, User
 from web.services.applications import ApplicationError
 from web.services.rounds import check_offers_allowed
 from web.services.stages import EMPLOYER, STUDENT, check, transition
@@ -72,6 +73,7 @@ def accept(
     Returns the applications withdrawn as a consequence. Raises ``PostingFull`` (nothing
     changed) when every place is already taken.
     """
+    _lock_student(application)
     check(application, "accepted", role=STUDENT, expected_version=expected_version)
     posting = _locked_posting(application.posting_id)
     taken = db.session.scalar(
@@ -120,6 +122,21 @@ def decline(
 ) -> None:
     """The student declines the offer; the firm is told."""
     transition(application, "declined", student, role=STUDENT, expected_version=expected_version)
+
+
+def _lock_student(application: Application) -> None:
+    """Lock the student's profile row, then read the application again.
+
+    Accepting one offer withdraws the student's others: two acceptances by one student
+    at once (two tabs) would each update the other's application and deadlock. Locked
+    first, the second waits for the first, then finds its offer withdrawn.
+    """
+    db.session.execute(
+        select(StudentProfile.id)
+        .where(StudentProfile.id == application.student_id)
+        .with_for_update()
+    ).one()
+    db.session.refresh(application)
 
 
 def _locked_posting(posting_id: int) -> Posting:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from web.extensions import db
 from web.models import ImportBatch, User
@@ -28,7 +29,7 @@ from web.services.importing.kinds import ORDER, HeaderProblem, Kind, detect
 from web.services.importing.reading import ReadProblem, Source, Table, collect, open_table
 from web.services.importing.records import VALIDATORS, Record, Row
 from web.services.importing.report import FileReport, ImportIssue, ImportReport, printable
-from web.services.importing.writing import FirmWriter, PostingWriter
+from web.services.importing.writing import FirmWriter, Plan, PostingWriter
 from web.services.importing.writing_students import StudentWriter
 
 CHUNK_ROWS = 1000
@@ -189,7 +190,33 @@ class _Run:
         file.updated += len(plan.updated)
         file.unchanged += plan.unchanged
         if self.writing:
+            self._write(writer, plan, file)
+
+    def _write(
+        self, writer: FirmWriter | PostingWriter | StudentWriter, plan: Plan[Any], file: FileReport
+    ) -> None:
+        """Write a chunk; a key stored meanwhile by another import fails the whole run.
+
+        Keys were compared with what was stored when the run began; an import running at
+        the same moment may have stored some of them since. The unique constraint then
+        refuses the row, and the run is rolled back and reported, never left half-written.
+        """
+        try:
             writer.write(plan)  # type: ignore[arg-type]
+        except IntegrityError as exc:
+            db.session.rollback()
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else None
+            self.error(
+                file,
+                None,
+                None,
+                detail,
+                _(
+                    "The database refused these rows: another import probably stored the "
+                    "same records at the same moment. Nothing was written; run the import "
+                    "again to compare the files with what is stored now."
+                ),
+            )
 
     def _row(self, number: int, cells: list[Cell], table: Table, file: FileReport) -> Row | None:
         """Cells by column, or None after reporting a row of the wrong shape or garbled text."""
