@@ -18,13 +18,12 @@ from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from werkzeug.test import TestResponse
 
 from tests.conftest import PASSWORD, TEST_DATABASE_URL
-from tests.hiring_support import NOTE, fresh, kinds_for
+from tests.hiring_support import NOTE, applied, fresh, kinds_for
 from tests.seedfiles import SEEDS, counts
 from web.config import normalise_database_url
 from web.extensions import db
@@ -123,22 +122,6 @@ def signed_in(app: Flask, user, tabs: int = 1) -> list[Browser]:
         tab.client.set_cookie(cookie.key, cookie.value)
         browsers.append(tab)
     return browsers
-
-
-def applied(client: FlaskClient, login, student, posting: Posting) -> Application:
-    """The student applies through the portal, agreeing to send the data to the firm."""
-    login(student)
-    response = client.post(
-        f"/student/postings/{posting.ref}/apply",
-        data={"cover_note": NOTE, "transfer_consent": "y"},
-    )
-    assert response.status_code == 302
-    login.logout()
-    return db.session.scalars(
-        select(Application).where(
-            Application.student_id == student.profile.id, Application.posting_id == posting.id
-        )
-    ).one()
 
 
 # -- applying ------------------------------------------------------------------------------

@@ -117,6 +117,13 @@ def _run(round_id: int, by: str | None, publish: bool) -> None:
         except rounds.RoundError as exc:
             db.session.rollback()
             raise click.ClickException(str(exc)) from exc
+        except Exception as exc:  # a fault halfway: nothing is kept, the log has why
+            db.session.rollback()
+            current_app.logger.exception("Round %s failed", "publishing" if publish else "preview")
+            raise click.ClickException(
+                f"The round was not {'published' if publish else 'previewed'}: an unexpected "
+                f"error ({type(exc).__name__}: {exc}). Nothing was changed."
+            ) from exc
         db.session.commit()
     for line in _stats_lines(round_):
         click.echo(line)

@@ -53,9 +53,13 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, encoding: str | None)
             db.session.rollback()
         else:
             db.session.commit()  # the data, or (after a rollback) only the failed batch
-    except Exception:
+    except Exception as exc:  # a fault, not a file error: nothing is kept, the log has why
         db.session.rollback()
-        raise
+        current_app.logger.exception("The seed import failed")
+        raise click.ClickException(
+            f"The import stopped on an unexpected error ({type(exc).__name__}: {exc}). "
+            "Nothing was written; the log above has the details."
+        ) from exc
     _print_report(report)
     if not report.ok:
         sys.exit(1)
