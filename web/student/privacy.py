@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from web.extensions import db
+from web.extensions import db, limiter
+from web.security import auth_limit
 from web.services import consents, privacy
 from web.student import bp
 from web.student.forms import DeleteAccountForm, DiscoveryForm
@@ -50,7 +51,7 @@ def set_discovery() -> BaseResponse | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(discovery=form, status=400)
     on = bool(form.discoverable.data)
-    if privacy.set_discovery(current_user, _profile(), on):
+    if privacy.set_discovery(current_user._get_current_object(), _profile(), on):
         db.session.commit()
         flash(
             _("Approved employers can now find your profile in talent search.")
@@ -75,6 +76,7 @@ def export_data() -> Response:
 
 
 @bp.post("/privacy/delete")
+@limiter.limit(auth_limit)  # it checks the password: guessing through it is slow too
 def delete_account() -> BaseResponse | tuple[str, int]:
     form = DeleteAccountForm(prefix="delete")
     if not form.validate_on_submit():
