@@ -14,6 +14,7 @@ from sqlalchemy import Select
 from web.extensions import db
 
 T = TypeVar("T")
+MAX_PAGE = 1_000_000  # beyond any list's last page, and far below SQLite's integer limit
 
 
 @dataclass
@@ -79,9 +80,10 @@ class ListPage(Generic[T]):
 
 def paginate(stmt: Select[Any], *, page_arg: str = "page") -> Pagination:
     """One page of a query: the page number from the request, PAGE_SIZE rows a page."""
+    page = request.args.get(page_arg, 1, type=int)
     return db.paginate(
         stmt,
-        page=request.args.get(page_arg, 1, type=int),
+        page=max(1, min(page, MAX_PAGE)),  # a page number the database can take
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,10 +14,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from web.forms_common import AppForm
 from web.passwords import MAX_LENGTH, password_problems, personal_words
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     remember = BooleanField(_l("Keep me logged in on this device"))
@@ -56,7 +56,7 @@ class _StatementMixin:
     )
 
 
-class StudentRegistrationForm(_PasswordMixin, _StatementMixin, FlaskForm):
+class StudentRegistrationForm(_PasswordMixin, _StatementMixin, AppForm):
     email = EmailField(
         _l("University email"), validators=[DataRequired(), Email(), Length(max=254)]
     )
@@ -64,7 +64,7 @@ class StudentRegistrationForm(_PasswordMixin, _StatementMixin, FlaskForm):
     submit = SubmitField(_l("Create student account"))
 
 
-class EmployerRegistrationForm(_PasswordMixin, _StatementMixin, FlaskForm):
+class EmployerRegistrationForm(_PasswordMixin, _StatementMixin, AppForm):
     email = EmailField(_l("Work email"), validators=[DataRequired(), Email(), Length(max=254)])
     job_title = StringField(_l("Your job title"), validators=[Optional(), Length(max=120)])
     firm_id = SelectField(
@@ -90,23 +90,23 @@ class EmployerRegistrationForm(_PasswordMixin, _StatementMixin, FlaskForm):
         return ok
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(AppForm):
     email = HiddenField(validators=[DataRequired(), Length(max=254)])
     submit = SubmitField(_l("Send me a new link"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     """Whoever opens the link proves they chose the account's password too."""
 
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     submit = SubmitField(_l("Confirm my address and log in"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(AppForm):
     submit = SubmitField(_l("Log out"))
 
 
-class ClaimForm(_PasswordMixin, FlaskForm):
+class ClaimForm(_PasswordMixin, AppForm):
     """An imported student's first password, judged by the same policy as sign-up."""
 
     submit = SubmitField(_l("Set my password and log in"))

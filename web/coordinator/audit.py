@@ -9,7 +9,6 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
@@ -18,11 +17,12 @@ from web.coordinator import bp
 from web.coordinator.exports import _download
 from web.coordinator.import_forms import DownloadForm
 from web.extensions import db
+from web.forms_common import AppForm
 from web.pagination import paginate
 from web.services import audit, exports
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(AppForm):
     """The log's filters: a GET form, so no CSRF token."""
 
     class Meta:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -35,7 +34,7 @@ from web.services.applications import TRANSFERRED_DATA
 YEAR_CHOICES = [(n, str(n)) for n in range(1, 8)]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AppForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     university = SelectField(_l("University"), validators=[DataRequired()])
     programme = StringField(
@@ -80,7 +79,7 @@ class ProfileForm(FlaskForm):
         check_no_duplicate_languages(self.languages)
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(AppForm):
     cover_note = TextAreaField(
         _l("Cover note"),
         validators=[DataRequired(), Length(min=20, max=3000)],
@@ -109,13 +108,13 @@ class ApplyForm(FlaskForm):
         )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     """A bare form for buttons that change state, so that they carry a CSRF token."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(AppForm):
     """A form acting on an application, carrying the version the user saw.
 
     A different current version means someone else changed the application since the
