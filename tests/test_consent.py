@@ -62,6 +62,7 @@ def test_without_the_tick_the_application_is_refused_on_that_field(client, make,
     assert "Tick this box to agree, or your application cannot be sent." in page
     assert 'id="transfer_consent"' in page and "is-invalid" in page
     assert NOTE in page  # what the student wrote is kept
+    assert "Ping An Technology in Shenzhen" in page and "your email address" in page
     assert db.session.scalar(select(func.count(Application.id))) == 0
     assert consents_of(student, "transfer") == []
 

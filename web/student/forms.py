@@ -99,12 +99,14 @@ class ApplyForm(AppForm):
         if firm is not None:
             name = f"{firm.name} ({firm.name_zh})" if firm.name_zh else firm.name
             self.transfer_consent.label.text = _l(
-                "I agree that Talent Bridge sends the data listed here to %(firm)s in "
+                "I agree that Talent Bridge sends the data listed above to %(firm)s in "
                 "Shenzhen, mainland China, so that the firm can consider my application.",
                 firm=name,
             )
-        self.transfer_consent.description = _l(
-            "Sent to the firm: %(data)s.", data=", ".join(str(d) for d in TRANSFERRED_DATA)
+        # Shown above the box by the template, errors or not (a field description is not).
+        self.transferred_data = _l(
+            "Sent to the firm if you apply: %(data)s.",
+            data=", ".join(str(d) for d in TRANSFERRED_DATA),
         )
 
 
