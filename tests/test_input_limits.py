@@ -237,3 +237,38 @@ def test_pages_show_each_limit_as_maxlength(make, client, login):
             seen += 1
             assert (attrs.get("maxlength") or "").isdigit(), (url, attrs.get("name"))
     assert seen >= 20
+
+
+def test_a_control_character_is_a_field_error_not_a_server_error(client, login, make):
+    """PostgreSQL refuses NUL in text: the form says so beside the field instead."""
+    login(make.student())
+    data = {
+        "full_name": "Chan\x00Tai Man",
+        "university": "HKU",
+        "programme": "BEng\x07",
+        "skills-0-name": "Py\x00thon",
+        "skills-0-level": "3",
+        "bio": "Two lines\r\nand a tab\tare fine.",
+    }
+    response = client.post("/student/profile/edit", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.count("Remove the control character U+0000: it cannot be saved.") == 2
+    assert "Remove the control character U+0007: it cannot be saved." in html
+    assert "A row contains a character that cannot be saved." in html
+    data.update({"full_name": "Chan Tai Man", "programme": "BEng", "skills-0-name": "Python"})
+    assert client.post("/student/profile/edit", data=data).status_code == 302
+
+
+def test_a_nul_in_an_address_is_a_bad_request(client):
+    assert client.get("/postings", query_string={"q": "a\x00b"}).status_code == 400
+    assert client.get("/postings/QLL%00").status_code == 400
+    assert client.get("/postings", query_string={"q": "a\x01b"}).status_code == 200
+
+
+def test_a_form_larger_than_the_request_limit_is_a_413_page(app, client, login, make):
+    login(make.student())
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    response = client.post("/student/profile/edit", data={"bio": "x" * 100_000})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
