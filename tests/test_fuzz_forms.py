@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PASSWORD
+from tests.hiring_support import applied
 from tests.seedfiles import HEADERS, student
 
 FUZZ = settings(
@@ -294,6 +295,71 @@ def test_posting_form_never_fails(client, as_employer):
                 data[f"{kind}-{n}-level"] = level
         response = client.post("/employer/postings/new", data=data)
         assert_answered(response, form_marker='name="title"')
+
+    run()
+
+
+@pytest.fixture
+def application(client, login, make, as_employer):
+    posting = make.posting(as_employer.membership.firm)
+    login.logout()
+    found = applied(client, login, make.student(), posting)
+    login(as_employer)
+    return found
+
+
+def test_applicant_page_forms_never_fail(client, application):
+    url = f"/employer/applications/{application.id}"
+
+    @FUZZ
+    @given(
+        day=maybe_date,
+        at=st.one_of(st.just("10:30"), anything),
+        duration=maybe_number,
+        location=anything,
+        details=anything,
+        note=anything,
+        version=maybe_number,
+    )
+    def run(
+        day: str, at: str, duration: str, location: str, details: str, note: str, version: str
+    ) -> None:
+        interview = {
+            "interview-day": day,
+            "interview-at": at,
+            "interview-duration": duration,
+            "interview-location": location,
+            "interview-details": details,
+            "interview-version": version,
+        }
+        response = client.post(f"{url}/interviews", data=interview)
+        assert_answered(response, form_marker='name="interview-location"')
+        response = client.post(f"{url}/notes", data={"note-body": note})
+        assert_answered(response, form_marker='name="note-body"')
+        move = {"move-stage": "under_review", "move-note": note, "move-version": version}
+        assert client.post(f"{url}/stage", data=move).status_code == 302
+
+    run()
+
+
+def test_bulk_actions_never_fail(client, application):
+    url = f"/employer/postings/{application.posting_id}/bulk"
+
+    @FUZZ
+    @given(
+        selected=st.lists(st.one_of(anything, st.just(f"{application.id}:1")), max_size=4),
+        stage=st.one_of(st.just("under_review"), anything),
+        reason=st.one_of(st.just("skills"), anything),
+        note=anything,
+        action=st.sampled_from(["move", "reject"]),
+        page=maybe_number,
+    )
+    def run(
+        selected: list[str], stage: str, reason: str, note: str, action: str, page: str
+    ) -> None:
+        data = {"selected": selected, "stage": stage, "reason": reason, "note": note, action: "1"}
+        response = client.post(url, data=data, query_string={"page": page})
+        assert response.status_code == 302  # what happened is flashed on the shortlist
 
     run()
 

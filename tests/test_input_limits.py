@@ -272,3 +272,11 @@ def test_a_form_larger_than_the_request_limit_is_a_413_page(app, client, login, 
     response = client.post("/student/profile/edit", data={"bio": "x" * 100_000})
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
+
+
+def test_a_number_too_large_to_compare_is_out_of_range(client, login, make):
+    """WTForms' range check cannot take an int beyond a float's range; the form can."""
+    login(make.employer())
+    response = client.post("/employer/postings/new", data={"capacity": "9" * 400})
+    assert response.status_code == 200
+    assert "Number must be between 1 and 500." in response.get_data(as_text=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList, Form, FormField, SelectField, StringField
+from wtforms import Field, FieldList, Form, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from web.formatting import SKILL_LEVEL_LABELS
@@ -25,12 +25,26 @@ MAX_ID = 2**31 - 1  # the largest id or version a hidden field may carry (SQL in
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 Validator = Callable[[Any, Field], None]
+F = TypeVar("F", bound=Field)
+
+
+# WTForms' NumberRange calls math.isnan(), which cannot take an int beyond a float's
+# range (about 309 digits): such a number is dropped first, so the range refuses it.
+HUGE_NUMBER = 10**18
 
 
 class AppForm(FlaskForm):
-    """The base of every form: a control character in any text field is a field error."""
+    """The base of every form: input no one types is a field error, never a server error.
+
+    A control character in any text field is refused on the field, and a number too
+    large to compare fails the field's range check.
+    """
 
     def validate(self, extra_validators: Mapping[str, Sequence[Validator]] | None = None) -> bool:
+        for field in self:
+            for number in _leaves(field, IntegerField):
+                if isinstance(number.data, int) and abs(number.data) > HUGE_NUMBER:
+                    number.data = None
         extra = {name: [no_control_characters] for name in self._fields}
         for name, validators in (extra_validators or {}).items():
             extra[name] = [*extra.get(name, []), *validators]
@@ -43,7 +57,7 @@ def no_control_characters(form: Any, field: Field) -> None:
         _check_text(field.data)
         return
     bad = False
-    for inner in _text_fields(field):
+    for inner in _leaves(field, StringField):
         try:
             _check_text(inner.data)
         except ValidationError as exc:
@@ -64,16 +78,16 @@ def _check_text(value: object) -> None:
         )
 
 
-def _text_fields(field: Field) -> Iterator[StringField]:
-    """The text fields in a field: itself, or those of a list's rows, however nested."""
-    if isinstance(field, StringField):
+def _leaves(field: Field, kind: type[F]) -> Iterator[F]:
+    """The fields of a kind in a field: itself, or those of a list's rows, however nested."""
+    if isinstance(field, kind):
         yield field
     elif isinstance(field, FieldList):
         for entry in field.entries:
-            yield from _text_fields(entry)
+            yield from _leaves(entry, kind)
     elif isinstance(field, FormField):
         for inner in field.form:
-            yield from _text_fields(inner)
+            yield from _leaves(inner, kind)
 
 
 class SkillRow(Form):

@@ -91,9 +91,14 @@ class Selected:
     def parse(cls, value: str) -> Selected | None:
         """``"12:3"`` (id and version) or ``"12"``; None for anything else."""
         head, _sep, tail = value.partition(":")
-        if not head.isdigit() or (tail and not tail.isdigit()):
+        if not _small_number(head) or (tail and not _small_number(tail)):
             return None
         return cls(int(head), int(tail) if tail else None)
+
+
+def _small_number(text: str) -> bool:
+    """ASCII digits only ("²" is a digit to str.isdigit), and small enough for SQL."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 def bulk_transition(
