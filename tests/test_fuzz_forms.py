@@ -359,7 +359,8 @@ def test_bulk_actions_never_fail(client, application):
     ) -> None:
         data = {"selected": selected, "stage": stage, "reason": reason, "note": note, action: "1"}
         response = client.post(url, data=data, query_string={"page": page})
-        assert response.status_code == 302  # what happened is flashed on the shortlist
+        # What happened is flashed on the shortlist; a NUL in the address is a bad request.
+        assert response.status_code == (400 if "\x00" in page else 302)
 
     run()
 
@@ -371,7 +372,7 @@ def test_search_never_fails(client, make):
     @given(q=anything, firm=maybe_number, page=maybe_number)
     def run(q: str, firm: str, page: str) -> None:
         response = client.get("/postings", query_string={"q": q, "firm": firm, "page": page})
-        assert response.status_code in (200, 400, 404)
+        assert response.status_code == (400 if "\x00" in q + firm + page else 200)
 
     run()
 
