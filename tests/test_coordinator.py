@@ -50,6 +50,16 @@ def test_coordinator_approves_a_pending_employer(client, make, login):
     assert client.get("/employer/").status_code == 200
 
 
+def test_unconfirmed_employers_wait_until_they_confirm_their_address(client, make, login):
+    unconfirmed = make.employer(make.firm("Tencent"), status="pending", verified=False)
+    login(make.coordinator())
+    assert unconfirmed.email not in client.get("/coordinator/employers").get_data(as_text=True)
+    answer = client.post(f"/coordinator/employers/{unconfirmed.membership.id}/approve")
+    assert answer.status_code == 404
+    db.session.refresh(unconfirmed.membership)
+    assert unconfirmed.membership.status == "pending"
+
+
 def test_coordinator_rejects_an_employer(client, make, login):
     employer = make.employer(status="pending")
     login(make.coordinator())

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from web.coordinator import bp
 from web.coordinator.forms import SettingsForm
 from web.extensions import db
-from web.models import EmployerMembership, Firm, Posting
+from web.models import EmployerMembership, Firm, Posting, User
 from web.pagination import paginate
 from web.services import accounts, programme, review, settings
 from web.services import dashboard as dashboard_service
@@ -57,6 +57,9 @@ def employers() -> str:
     page = paginate(
         select(EmployerMembership)
         .where(EmployerMembership.status == status)
+        # Unconfirmed sign-ups may not own the address they gave: nothing to decide yet.
+        .join(EmployerMembership.user)
+        .where(User.email_verified_at.is_not(None))
         .options(selectinload(EmployerMembership.user), selectinload(EmployerMembership.firm))
         .order_by(EmployerMembership.created_at, EmployerMembership.id)
     )
@@ -72,7 +75,7 @@ def employers() -> str:
 @bp.post("/employers/<int:membership_id>/<any(approve, reject):decision>")
 def decide_employer(membership_id: int, decision: str) -> Response:
     membership = db.session.get(EmployerMembership, membership_id)
-    if membership is None:
+    if membership is None or membership.user.email_verified_at is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
         accounts.decide_membership(membership, decision == "approve", current_user)

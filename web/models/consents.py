@@ -40,9 +40,7 @@ class Consent(db.Model):
     # The version of the statement the user saw (see web/services/consents.py).
     text_version: Mapped[str] = mapped_column(String(20))
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id", ondelete="SET NULL"))
-    posting_id: Mapped[int | None] = mapped_column(
-        ForeignKey("postings.id", ondelete="SET NULL")
-    )
+    posting_id: Mapped[int | None] = mapped_column(ForeignKey("postings.id", ondelete="SET NULL"))
     given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -14,6 +14,7 @@ from web.models import (
     Firm,
     Posting,
     StudentProfile,
+    User,
 )
 
 
@@ -50,7 +51,9 @@ def overview() -> Overview:
         places_open=places_open,
         applications=sum(by_status.values()),
         pending_employers=db.session.scalar(
-            select(func.count(EmployerMembership.id)).where(EmployerMembership.status == "pending")
+            select(func.count(EmployerMembership.id))
+            .join(EmployerMembership.user)
+            .where(EmployerMembership.status == "pending", User.email_verified_at.is_not(None))
         )
         or 0,
         by_status={s: by_status.get(s, 0) for s in APPLICATION_STATUSES},
