@@ -7,7 +7,9 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres lint bench eval migrate demo clean help
+.PHONY: run test test-postgres lint bench eval migrate demo clean help translations translations-update
+TRANSLATIONS := web/translations
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
 help:
 	@echo "make run    - set up, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -15,6 +17,7 @@ help:
 	@echo "make test-postgres - the suite against TEST_DATABASE_URL (PostgreSQL)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - the benchmarks under bench/"
+	@echo "make translations-update - extract marked strings into the catalogues"
 	@echo "make eval   - NDCG@10 of the matcher and two baselines on the labelled set"
 
 $(BIN)/activate:
@@ -30,7 +33,18 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-migrate: $(VENV)/.installed
+# Compiled catalogues (.mo) are built from the committed .po files, never committed.
+translations: $(VENV)/.installed $(CATALOGUES:.po=.mo)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS) -l $*
+
+# After marking new strings: extract them and merge into every catalogue, then translate.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+
+migrate: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 
 demo: migrate
@@ -41,10 +55,10 @@ run: demo
 	@echo "Demo logins are printed above and kept in instance/demo-logins.txt."
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev translations
 	$(BIN)/pytest
 
-test-postgres: $(VENV)/.installed-dev
+test-postgres: $(VENV)/.installed-dev translations
 	@test -n "$$TEST_DATABASE_URL" || { echo "Set TEST_DATABASE_URL to a PostgreSQL URL."; exit 2; }
 	$(BIN)/pytest
 

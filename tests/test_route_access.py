@@ -92,6 +92,7 @@ TABLE: dict[str, Row] = {
     "public.postings": Row(lambda w: "/postings", PUBLIC),
     "public.posting": Row(lambda w: f"/postings/{w.posting_a.ref}", PUBLIC),
     "public.privacy": Row(lambda w: "/privacy", PUBLIC),
+    "public.choose_language": Row(lambda w: "/language", None, "302 302 302 302 302 302 302"),
     # Accounts.
     "auth.login": Row(lambda w: "/auth/login", LOGGED_IN_GO_HOME, LOGGED_IN_GO_HOME),
     "auth.logout": Row(lambda w: "/auth/logout", None, "login 302 302 302 302 302 302"),

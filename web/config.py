@@ -43,7 +43,8 @@ class Config:
     BOOTSTRAP_BOOTSWATCH_THEME = None
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Asia/Hong_Kong"
-    LANGUAGES = ("en",)
+    LANGUAGES = ("en", "zh_Hant_HK", "zh_Hans_CN")
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "20"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
     SESSION_COOKIE_HTTPONLY = True

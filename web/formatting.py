@@ -10,6 +10,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
+from web.i18n import LANGUAGE_NAMES
 from web.reference.institutions import institution_name
 from web.reference.languages import LEVEL_LABELS, language_name
 
@@ -82,11 +83,25 @@ def hk_datetime(value: datetime | None) -> str:
     return f"{day} {format_time(local, 'HH:mm', tzinfo=HONG_KONG, locale=locale)}"
 
 
+def html_lang(locale: str) -> str:
+    """The BCP 47 tag for <html lang>: zh_Hant_HK -> zh-Hant-HK."""
+    return locale.replace("_", "-")
+
+
+def firm_name(firm: object) -> str:
+    """A firm's Chinese name on Chinese pages when it has one, else its English name."""
+    name_zh = getattr(firm, "name_zh", None)
+    if name_zh and str(get_locale() or "en").startswith("zh"):
+        return str(name_zh)
+    return str(getattr(firm, "name", ""))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=fmt_date,
         datetime=fmt_datetime,
         hk_datetime=hk_datetime,
+        firm_name=firm_name,
         status_label=status_label,
         institution=institution_name,
         language=language_name,
@@ -95,5 +110,9 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         status_colour=lambda s: STATUS_COLOURS.get(s, "secondary"),
-        current_locale=lambda: str(get_locale() or "en").replace("_", "-"),
+        current_locale=lambda: html_lang(str(get_locale() or "en")),
+        locale_code=lambda: str(get_locale() or "en"),
+        language_names=lambda: {
+            code: LANGUAGE_NAMES[code] for code in app.config["LANGUAGES"] if code in LANGUAGE_NAMES
+        },
     )

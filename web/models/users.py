@@ -35,6 +35,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), index=True)
     is_enabled: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language pages and emails use for this person (en, zh_Hant_HK, zh_Hans_CN).
+    locale: Mapped[str | None] = mapped_column(String(20))
     # None until the owner of the address follows the confirmation link we sent to it.
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Part of the session's user id: changing it (logout, password change) ends every

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from web.public import privacy, routes  # noqa: E402,F401
+from web.public import language, privacy, routes  # noqa: E402,F401

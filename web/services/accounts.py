@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import has_request_context, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from werkzeug.security import generate_password_hash
@@ -34,10 +35,16 @@ def email_taken(email: str) -> bool:
     return find_user(email) is not None
 
 
+def page_locale() -> str | None:
+    """The language of the page being served, or None outside a request (command line)."""
+    return str(get_locale()) if has_request_context() else None
+
+
 def create_user(email: str, password: str | None, role: str, *, confirmed: bool = False) -> User:
     """A new account; ``confirmed`` when whoever creates it vouches for the address
     (the command line, the demo), otherwise the owner confirms it from an email link."""
     user = User(email=email, role=role, email_verified_at=utcnow() if confirmed else None)
+    user.locale = page_locale()  # emails to them use the language they signed up in
     if password is not None:
         user.set_password(password)
     db.session.add(user)
@@ -134,6 +141,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if user.email_verified_at is not None:
         user.last_login_at = utcnow()
+        user.locale = user.locale or page_locale()
     return user
 
 
