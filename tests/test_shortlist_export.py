@@ -56,7 +56,7 @@ def test_csv_lists_applicants_best_first_with_scores_reasons_and_stage(client, s
     assert response.mimetype == "text/csv"
     assert f"filename={posting.ref}-shortlist.csv" in response.headers["Content-Disposition"]
     header, first, second = read_csv(response)
-    assert header[:5] == ["Rank", "Score", "Name", "Email", "University"]
+    assert header[:5] == ["Rank", "Score", "Full name", "Email", "University"]
     assert header[7:10] == ["Stage", "Required skills met", "Why this rank"]
     assert first[0] == "1" and first[2] == "Wong Ka Ho"
     assert first[3] == "wong.kaho@cuhk.example.edu.hk"
@@ -90,7 +90,7 @@ def test_xlsx_has_the_same_rows_with_numbers_kept_as_numbers(client, shortlist):
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet.title == posting.ref
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][:4] == ["Rank", "Score", "Name", "Email"]
+    assert rows[0][:4] == ["Rank", "Score", "Full name", "Email"]
     assert rows[1][0] == 1 and isinstance(rows[1][1], float) and rows[1][2] == "Wong Ka Ho"
     assert rows[1][1] > rows[2][1]
     assert [r[7] for r in rows[1:]] == ["Submitted", "Shortlisted"]

@@ -24,10 +24,10 @@ from web.services.shortlist import Filters
 HEADER = (
     _l("Rank"),
     _l("Score"),
-    _l("Name"),
+    _l("Full name"),
     _l("Email"),
     _l("University"),
-    _l("Programme"),
+    _l("Programme of study"),
     _l("Year of study"),
     _l("Stage"),
     _l("Required skills met"),

@@ -38,7 +38,7 @@ class ProfileForm(AppForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     university = SelectField(_l("University"), validators=[DataRequired()])
     programme = StringField(
-        _l("Programme"),
+        _l("Programme of study"),
         validators=[Optional(), Length(max=200)],
         description=_l("For example: BEng Computer Science"),
     )
