@@ -97,7 +97,8 @@ def test_translations_are_chinese_not_english_left_in_place(locale):
 
 def _is_code_like(text: str) -> bool:
     """Formats, commands and names that read the same in every language."""
-    return text in NAMES or bool(re.fullmatch(r"[A-Z0-9 ./()_-]+|.*\.(csv|xlsx|json|ics)|flask .*", text))
+    pattern = r"[A-Z0-9 ./()_-]+|.*\.(csv|xlsx|json|ics)|flask .*"
+    return text in NAMES or bool(re.fullmatch(pattern, text))
 
 
 def test_traditional_and_simplified_differ_where_the_scripts_do():
