@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, format_time
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
 from web.i18n import LANGUAGE_NAMES
@@ -88,12 +88,25 @@ def html_lang(locale: str) -> str:
     return locale.replace("_", "-")
 
 
+def prefers_chinese() -> bool:
+    """True on pages (or in emails, under force_locale) in either Chinese."""
+    return str(get_locale() or "en").startswith("zh")
+
+
+def localised_name(name: str, name_zh: str | None) -> str:
+    """The Chinese name in Chinese when there is one, else the English name."""
+    return name_zh if name_zh and prefers_chinese() else name
+
+
 def firm_name(firm: object) -> str:
     """A firm's Chinese name on Chinese pages when it has one, else its English name."""
     name_zh = getattr(firm, "name_zh", None)
-    if name_zh and str(get_locale() or "en").startswith("zh"):
-        return str(name_zh)
-    return str(getattr(firm, "name", ""))
+    return localised_name(str(getattr(firm, "name", "")), str(name_zh) if name_zh else None)
+
+
+def number(value: int | float | None) -> str:
+    """A count with the locale's grouping, e.g. 12,345."""
+    return "—" if value is None else format_decimal(value)
 
 
 def register(app: Flask) -> None:
@@ -102,8 +115,9 @@ def register(app: Flask) -> None:
         datetime=fmt_datetime,
         hk_datetime=hk_datetime,
         firm_name=firm_name,
+        number=number,
         status_label=status_label,
-        institution=institution_name,
+        institution=lambda code: institution_name(code, str(get_locale() or "en")),
         language=language_name,
         language_level=lambda level: str(LEVEL_LABELS.get(level, level)),
         skill_level=lambda level: str(SKILL_LEVEL_LABELS.get(level, level)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, request, session, url_for
+from flask_babel import refresh
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -21,5 +22,6 @@ def choose_language() -> Response:
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
             db.session.commit()
+        refresh()  # the locale of this request was already worked out: forget it
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("public.index"))

@@ -149,11 +149,20 @@ def resolve_institution(text: str) -> str | None:
     return _LOOKUP.get(_fold(text))
 
 
-def institution_choices() -> list[tuple[str, str]]:
+def institution_choices(locale: str | None = None) -> list[tuple[str, str]]:
     """(code, display name) pairs for a select field, in the order above."""
-    return [(inst.code, f"{inst.name} ({inst.code})") for inst in INSTITUTIONS]
+    return [
+        (inst.code, f"{institution_name(inst.code, locale)} ({inst.code})") for inst in INSTITUTIONS
+    ]
 
 
-def institution_name(code: str | None) -> str:
+def institution_name(code: str | None, locale: str | None = None) -> str:
+    """The institution's name in the reader's script: zh_Hant_* and zh_Hans_* get Chinese."""
     inst = BY_CODE.get(code or "")
-    return inst.name if inst else (code or "")
+    if inst is None:
+        return code or ""
+    if locale and locale.startswith("zh_Hant"):
+        return inst.name_hant
+    if locale and locale.startswith("zh"):
+        return inst.name_hans
+    return inst.name

@@ -20,14 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask_babel import format_decimal, ngettext
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import Float, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from web.extensions import db
-from web.formatting import status_label
+from web.formatting import localised_name, status_label
 from web.models import (
     APPLICATION_STATUSES,
     CLOSED_STATUSES,
@@ -148,7 +148,7 @@ def build(by_stage: dict[str, int]) -> Dashboard:
 
 
 def firm_figures() -> list[FirmRow]:
-    """Applications, places and accepted offers per firm, in one query."""
+    """Applications, places and accepted offers per firm, in one query; names per locale."""
     per_posting = (
         select(
             Application.posting_id,
@@ -161,15 +161,19 @@ def firm_figures() -> list[FirmRow]:
     rows = db.session.execute(
         select(
             Firm.name,
+            Firm.name_zh,
             func.coalesce(func.sum(per_posting.c.applications), 0),
             func.coalesce(func.sum(Posting.capacity).filter(Posting.status != "draft"), 0),
             func.coalesce(func.sum(per_posting.c.accepted), 0),
         )
         .join(Posting, Posting.firm_id == Firm.id)
         .outerjoin(per_posting, per_posting.c.posting_id == Posting.id)
-        .group_by(Firm.id, Firm.name)
+        .group_by(Firm.id, Firm.name, Firm.name_zh)
     )
-    return [FirmRow(name, int(a), int(c), int(f)) for name, a, c, f in rows]
+    return [
+        FirmRow(localised_name(name, name_zh), int(a), int(c), int(f))
+        for name, name_zh, a, c, f in rows
+    ]
 
 
 def university_figures() -> list[UniversityRow]:
@@ -198,7 +202,7 @@ def university_figures() -> list[UniversityRow]:
 def _university_label(code: str | None, deleted: bool) -> str:
     if deleted:
         return _("Deleted accounts")
-    return institution_name(code) if code else _("Not given")
+    return institution_name(code, str(get_locale() or "en")) if code else _("Not given")
 
 
 class _SecondsBetween(FunctionElement[float]):

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
@@ -70,7 +71,9 @@ def rows(posting: Posting, filters: Filters) -> list[tuple[Any, ...]]:
                 round(row.match.score, 1),
                 profile.full_name,
                 profile.user.email,
-                institution_name(profile.university) if profile.university else "",
+                institution_name(profile.university, str(get_locale() or "en"))
+                if profile.university
+                else "",
                 profile.programme or "",
                 profile.year_of_study,
                 status_label(application.status),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -65,7 +66,7 @@ class ProfileForm(AppForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.university.choices = [("", "—"), *institution_choices()]
+        self.university.choices = [("", "—"), *institution_choices(str(get_locale() or "en"))]
 
     def validate_available_to(self, field: DateField) -> None:
         start: date | None = self.available_from.data
