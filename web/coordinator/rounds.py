@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from web.coordinator import bp
 from web.extensions import db
+from web.formatting import firm_name
 from web.models import AllocationRound
 from web.pagination import ListPage, paginate
 from web.round_forms import RoundForm, hong_kong
@@ -48,7 +49,8 @@ def rounds_list() -> str:
 
 def _posting_choices(form: RoundForm, round_id: int | None) -> None:
     form.postings.choices = [
-        (p.id, f"{p.ref} · {p.title} · {p.firm.name}") for p in rounds.candidate_postings(round_id)
+        (p.id, f"{p.ref} · {p.title} · {firm_name(p.firm)}")
+        for p in rounds.candidate_postings(round_id)
     ]
 
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from web.coordinator import bp
 from web.coordinator.forms import SettingsForm
 from web.extensions import db
+from web.formatting import firm_name
 from web.models import EmployerMembership, Firm, Posting, User
 from web.pagination import paginate
 from web.services import accounts, programme, review, settings
@@ -85,7 +86,7 @@ def decide_employer(membership_id: int, decision: str) -> Response:
                 _(
                     "%(email)s can now act for %(firm)s.",
                     email=membership.user.email,
-                    firm=membership.firm.name,
+                    firm=firm_name(membership.firm),
                 ),
                 "success",
             )

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from web.formatting import firm_name
 from web.pagination import paginate
 from web.public import bp
 from web.public.forms import PostingSearchForm
@@ -37,7 +38,7 @@ def favicon() -> Response:
 def postings() -> str:
     form = PostingSearchForm(request.args)
     firms = posting_service.firms_with_open_postings()
-    form.firm.choices = [(0, _("All firms"))] + [(f.id, f.name) for f in firms]
+    form.firm.choices = [(0, _("All firms"))] + [(f.id, firm_name(f)) for f in firms]
     q = (form.q.data or "").strip()[:100]
     firm_id = form.firm.data if form.firm.data in {f.id for f in firms} else None
     page = paginate(posting_service.open_postings_query(q, firm_id))

@@ -161,7 +161,7 @@ def decide_membership(membership: EmployerMembership, approve: bool, by: User) -
         membership.user,
         "employer_approved" if approve else "employer_rejected",
         link=url_for("employer.dashboard" if approve else "employer.pending"),
-        firm=membership.firm.name,
+        firm=membership.firm,
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
+from web.formatting import firm_name
 from web.models import Application, ApplicationEvent, Posting, StudentProfile
 from web.services import consents
 from web.services.notify import notify
@@ -66,7 +67,7 @@ def apply(
     """
     if not transfer_consent:
         raise ConsentMissing(
-            _("Agree to send your application to %(firm)s to apply.", firm=posting.firm.name)
+            _("Agree to send your application to %(firm)s to apply.", firm=firm_name(posting.firm))
         )
     if not posting.accepts_applications(today):
         raise ApplicationError(_("This posting is no longer taking applications."))

@@ -20,7 +20,7 @@ from web.extensions import db
 from web.models import User
 from web.models.base import utcnow
 from web.services import invitations
-from web.services.notify import email
+from web.services.notify import email, page_locale, user_locale
 
 SALT = "talent-bridge.confirm-email"
 DEFAULT_MAX_AGE = 48 * 3600  # two days: long enough to find the email, short for a stolen link
@@ -80,17 +80,22 @@ def send_link(user: User) -> None:
         user.email,
         "confirm_email",
         link=url_for("auth.confirm", token=make_token(user)),
+        locale=user_locale(user, page_locale()),
         hours=max_age() // 3600,
     )
 
 
 def tell_existing(user: User) -> None:
-    """Someone signed up with a known address: tell its owner how to get in, change nothing."""
+    """Someone signed up with a known address: tell its owner how to get in, change nothing.
+
+    In the owner's saved language; an account that never chose one gets the page's.
+    """
+    locale = user_locale(user, page_locale())
     if user.password_hash is None and user.is_student:  # imported, not claimed yet
         link = url_for("auth.claim", token=invitations.make_token(user))
-        email(user.email, "imported_account", link=link)
+        email(user.email, "imported_account", link=link, locale=locale)
     else:
-        email(user.email, "already_registered", link=url_for("auth.login"))
+        email(user.email, "already_registered", link=url_for("auth.login"), locale=locale)
 
 
 def resend(user: User | None) -> bool:

@@ -10,7 +10,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from web.formatting import HONG_KONG
+from web.formatting import HONG_KONG, firm_name
 from web.models import Application, Interview, User
 from web.services import audit
 from web.services.notify import absolute
@@ -85,7 +85,7 @@ def schedule(
         application,
         "interview_scheduled",
         role=EMPLOYER,
-        when=as_utc(starts_at).astimezone(HONG_KONG).strftime("%Y-%m-%d %H:%M"),
+        when=as_utc(starts_at),  # worded per reader: web/services/messages.py
         where=interview.location,
     )
     return interview
@@ -108,7 +108,7 @@ def to_ical(interview: Interview) -> bytes:
     event.add("dtend", starts + timedelta(minutes=interview.duration_minutes))
     event.add(
         "summary",
-        _("Interview: %(posting)s, %(firm)s", posting=posting.title, firm=posting.firm.name),
+        _("Interview: %(posting)s, %(firm)s", posting=posting.title, firm=firm_name(posting.firm)),
     )
     event.add("location", interview.location)
     event.add("description", "\n\n".join(filter(None, [interview.details, link])))

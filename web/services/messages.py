@@ -1,13 +1,25 @@
-"""The text of every notification, by kind, marked for translation."""
+"""The text of every notification, by kind, marked for translation.
+
+A notification is stored as its kind and params and put into words when it is read (or
+emailed, under the recipient's locale), so params hold what every language needs: a
+firm as both its names (``firm`` and ``firm_zh``), a moment as Hong Kong wall-clock time
+("2027-06-01 10:30"), numbers as numbers; ``render`` picks and formats for the locale.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from web.formatting import status_label
+from web.formatting import HONG_KONG, hk_datetime, localised_name, status_label
+from web.models import Firm
+
+# Params holding a moment, stored as Hong Kong wall-clock time and shown per locale.
+MOMENTS = ("when", "closes")
 
 # kind -> (title, body); both are formatted with the notification's params.
 MESSAGES: dict[str, tuple[Any, Any]] = {
@@ -137,10 +149,57 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
 }
 
 
+def storable(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Params as JSON can keep them: a Firm becomes both names, a datetime HK time."""
+    values: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, Firm):
+            values[key] = value.name
+            if value.name_zh:
+                values[f"{key}_zh"] = value.name_zh
+        elif isinstance(value, datetime):
+            values[key] = hong_kong_wall_clock(value)
+        else:
+            values[key] = value
+    return values
+
+
+def hong_kong_wall_clock(value: datetime) -> str:
+    """'2027-06-01 10:30' in Hong Kong (a naive value is UTC, as SQLite returns it)."""
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    return aware.astimezone(HONG_KONG).strftime("%Y-%m-%d %H:%M")
+
+
+def _moment(value: Any) -> Any:
+    """A stored Hong Kong time in the locale's words; any other text as it was stored."""
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return hk_datetime(moment if moment.tzinfo else moment.replace(tzinfo=HONG_KONG))
+
+
+def localise(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Params in the current locale: Chinese names, dates and numbers as it writes them."""
+    values = dict(params)
+    for key, value in params.items():
+        if key.endswith("_zh"):
+            continue
+        if isinstance(value, str) and isinstance(params.get(f"{key}_zh"), str):
+            values[key] = localised_name(value, params[f"{key}_zh"])
+        elif key in MOMENTS:
+            values[key] = _moment(value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            values[key] = format_decimal(value)
+    if "stage" in values:
+        values["stage"] = status_label(values["stage"])
+    return values
+
+
 def render(kind: str, params: Mapping[str, Any]) -> tuple[str, str]:
     """Title and body in the current locale; stage codes become their labels."""
     title, body = MESSAGES[kind]
-    values = dict(params)
-    if "stage" in values:
-        values["stage"] = status_label(values["stage"])
+    values = localise(params)
     return str(title) % values, str(body) % values

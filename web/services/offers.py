@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from web.extensions import db
+from web.formatting import firm_name
 from web.models import CLOSED_STATUSES, Application, Posting, StudentProfile, User
 from web.services.applications import ApplicationError
 from web.services.rounds import check_offers_allowed
@@ -87,7 +88,7 @@ def accept(
                 "Every place of %(posting)s at %(firm)s has been taken, so this offer can no "
                 "longer be accepted. Nothing was changed.",
                 posting=posting.title,
-                firm=posting.firm.name,
+                firm=firm_name(posting.firm),
             )
         )
     transition(application, "accepted", student, role=STUDENT)

@@ -195,7 +195,7 @@ def publish(round_: AllocationRound, actor: User | None, *, now: datetime) -> Ou
                 link=link,
                 student=_name(other.student),
                 posting=other.posting.title,
-                firm=other.posting.firm.name,
+                firm=other.posting.firm,
             )
     _tell_students(round_, outcome, placements)
     _tell_firms(round_, placements, staff)
@@ -293,7 +293,7 @@ def _tell_students(
                 link=url_for("student.application", application_id=application.id),
                 round=round_.name,
                 posting=application.posting.title,
-                firm=application.posting.firm.name,
+                firm=application.posting.firm,
             )
 
 

@@ -20,7 +20,6 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
-from web.formatting import HONG_KONG
 from web.models import (
     AllocationRound,
     Application,
@@ -214,7 +213,7 @@ def open_round(round_: AllocationRound, actor: User | None) -> int:
     told = 0
     params = {
         "round": round_.name,
-        "closes": as_utc(round_.closes_at).astimezone(HONG_KONG).strftime("%Y-%m-%d %H:%M"),
+        "closes": as_utc(round_.closes_at),  # worded per reader: web/services/messages.py
     }
     for user in applicants_of(round_):
         notify(

@@ -7,6 +7,8 @@ log and told to the other side, all in the caller's transaction.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -169,13 +171,13 @@ def default_announcement(to_status: str, role: str) -> str:
     return _FIRM_HEARS[to_status]
 
 
-def tell_other_side(application: Application, kind: str, *, role: str, **extra: str) -> None:
+def tell_other_side(application: Application, kind: str, *, role: str, **extra: Any) -> None:
     """Notify the student of the firm's moves, or the firm's approved staff of the student's."""
     posting = application.posting
     params = {
         "student": student_name(application),
         "posting": posting.title,
-        "firm": posting.firm.name,
+        "firm": posting.firm,  # both names; each reader sees theirs
         **extra,
     }
     if role == EMPLOYER:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.extensions import db
+from web.formatting import firm_name
 from web.forms_common import filled_languages, filled_skills, pad_rows
 from web.models import Application, Posting, StudentProfile
 from web.pagination import paginate
@@ -126,7 +127,7 @@ def apply(ref: str) -> Response | tuple[str, int]:
         flash(str(exc), "warning")
         return redirect(url_for("public.posting", ref=ref))
     db.session.commit()
-    flash(_("Your application to %(firm)s is sent.", firm=posting.firm.name), "success")
+    flash(_("Your application to %(firm)s is sent.", firm=firm_name(posting.firm)), "success")
     return redirect(url_for("student.application", application_id=application.id))
 
 
