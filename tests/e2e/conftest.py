@@ -2,13 +2,16 @@
 
 The app runs on 127.0.0.1 with a fresh database built by `flask db upgrade` (a temporary
 SQLite file, or a fresh PostgreSQL schema when TEST_DATABASE_URL is set). Each journey runs
-at a desktop and a phone viewport, fails on any browser console error, page error or CSP
-violation, and saves screenshots under tests/e2e/screenshots/ for people to look at.
+in English at a desktop and a phone viewport and in each Chinese at a desktop one (the
+browser asks for the language as people's browsers do, by Accept-Language); it fails on any
+browser console error, page error or CSP violation, and on English left in a Chinese page's
+chrome, and saves screenshots under tests/e2e/screenshots/ for people to look at.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -24,12 +27,21 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.e2e import language
 from web.config import normalise_database_url
+from web.i18n import LANGUAGE_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+# (locale, viewport) each journey runs at: the phone layout is checked once, in English.
+VARIANTS = [
+    ("en", "desktop"),
+    ("en", "phone"),
+    ("zh_Hant_HK", "desktop"),
+    ("zh_Hans_CN", "desktop"),
+]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -168,19 +180,29 @@ def browser(chromium_path: str) -> Iterator[Any]:
 
 
 class Journey:
-    """A browser tab that records problems and takes numbered screenshots."""
+    """A browser tab in one language that records problems and takes numbered screenshots."""
 
     def __init__(
-        self, browser: Any, server: LiveServer, name: str, viewport: str, tabs: list[Journey]
+        self,
+        browser: Any,
+        server: LiveServer,
+        name: str,
+        viewport: str,
+        tabs: list[Journey],
+        locale: str = "en",
     ) -> None:
         self.browser = browser
-        self.context = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-GB")
+        self.context = browser.new_context(
+            viewport=VIEWPORTS[viewport], locale=language.BROWSER_TAGS[locale]
+        )
         self.page = self.context.new_page()
         self.server = server
         self.name = name
         self.viewport = viewport
+        self.locale = locale
         self.problems: list[str] = []
         self.tabs = tabs
+        self.typed: set[str] = set()
         self._shots = 0
         tabs.append(self)
         self.page.on("console", self._on_console)
@@ -190,28 +212,75 @@ class Journey:
         if message.type == "error" or "Content Security Policy" in message.text:
             self.problems.append(f"console {message.type}: {message.text} ({self.page.url})")
 
+    def t(self, msgid: str, plural: str | None = None, **params: object) -> str:
+        """``msgid`` as this tab's language shows it (the msgid itself in English)."""
+        return language.translate(self.locale, msgid, plural, **params)
+
+    def pattern(self, msgid: str, **params: object) -> re.Pattern[str]:
+        """A regex for ``msgid`` in this tab's language; params not given match anything."""
+        return language.pattern(self.locale, msgid, **params)
+
+    def parse(self, msgid: str, text: str) -> dict[str, str]:
+        """The placeholders' values in ``text``, which shows ``msgid`` in this tab's language."""
+        found = language.pattern(self.locale, msgid, named=True).search(text)
+        assert found is not None, f"{msgid!r} in {self.locale} is not in {text!r}"
+        return found.groupdict()
+
     def go(self, path: str) -> Any:
         return self.page.goto(self.server.url + path)
+
+    def fill(self, selector: str, value: str) -> None:
+        """Type into a field; what is typed is user content wherever a page shows it."""
+        self.typed.add(value)
+        self.page.fill(selector, value)
+
+    def user_content(self, *texts: str) -> None:
+        """Mark data that reached the app some other way (an upload) as user content."""
+        self.typed.update(texts)
+
+    def choose_language(self, locale: str) -> None:
+        """Pick a language from the navbar's switcher, as a person would."""
+        toggler = self.page.locator(".navbar-toggler")
+        if toggler.is_visible():
+            toggler.click()
+        self.page.click("#language-menu")
+        self.page.get_by_role("button", name=LANGUAGE_NAMES[locale], exact=True).click()
+        self.locale = locale
 
     def shot(self, step: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self._shots += 1
-        path = SCREENSHOTS / f"{self.name}-{self.viewport}-{self._shots:02d}-{step}.png"
+        path = (
+            SCREENSHOTS / f"{self.name}-{self.locale}-{self.viewport}-{self._shots:02d}-{step}.png"
+        )
         self.page.screenshot(path=str(path), full_page=True)
+        if self.locale != "en":
+            self.check_translated(step)
+
+    def check_translated(self, step: str) -> None:
+        """Record any English left in the page's chrome (navbar, headings, labels, buttons)."""
+        texts = self.page.locator(language.CHROME).evaluate_all(language.CHROME_TEXTS_JS)
+        typed = {value for tab in self.tabs for value in tab.typed}
+        for left in language.english_left(texts, typed):
+            self.problems.append(
+                f"English in {self.locale} chrome at {step}: {left!r} ({self.page.url})"
+            )
 
     def new_tab(self, name: str) -> Journey:
-        """A separate browser session (another person) in the same journey."""
-        return Journey(self.browser, self.server, f"{self.name}-{name}", self.viewport, self.tabs)
+        """A separate browser session (another person, same language) in the same journey."""
+        return Journey(
+            self.browser, self.server, f"{self.name}-{name}", self.viewport, self.tabs, self.locale
+        )
 
 
-@pytest.fixture(params=list(VIEWPORTS))
+@pytest.fixture(params=VARIANTS, ids=[f"{locale}-{viewport}" for locale, viewport in VARIANTS])
 def journey(
     request: pytest.FixtureRequest, browser: Any, live_server: LiveServer
 ) -> Iterator[Journey]:
+    locale, viewport = request.param
     tabs: list[Journey] = []
-    yield Journey(
-        browser, live_server, request.node.originalname.removeprefix("test_"), request.param, tabs
-    )
+    name = request.node.originalname.removeprefix("test_")
+    yield Journey(browser, live_server, name, viewport, tabs, locale)
     problems = [p for tab in tabs for p in tab.problems]
     for tab in tabs:
         tab.context.close()
