@@ -33,7 +33,7 @@ def create_app(config: Config | type[Config] | dict[str, Any] | None = None) -> 
 
 
 def register_extensions(app: Flask) -> None:
-    from web import models, outbox, request_id, security
+    from web import i18n, models, outbox, request_id, security
     from web.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from web.i18n import select_locale, select_timezone
 
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     security.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    i18n.init_app(app)  # a fresh language for each request
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")

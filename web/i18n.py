@@ -6,7 +6,8 @@ logging in (kept in the session), else the browser's Accept-Language, else Engli
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, request_started, session
+from flask_babel import refresh
 from flask_login import current_user
 
 # The names each language is offered under, written in that language so anyone finds theirs.
@@ -16,6 +17,20 @@ LANGUAGE_NAMES = {
     "zh_Hans_CN": "简体中文",
 }
 SESSION_KEY = "locale"
+
+
+def init_app(app: Flask) -> None:
+    """Work the language out afresh for every request.
+
+    Flask-Babel caches it in ``g``, which lives as long as the app context; a request
+    pushed inside a longer-lived one (tests, scripts) would otherwise keep the language
+    of the request before it.
+    """
+    request_started.connect(_forget_locale, app)  # before any before_request hook
+
+
+def _forget_locale(_sender: Flask, **_extra: object) -> None:
+    refresh()
 
 
 def from_accept_language(header_values: list[str]) -> str | None:

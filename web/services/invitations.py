@@ -22,6 +22,7 @@ from web.models import User
 from web.models.base import utcnow
 from web.services import audit
 from web.services.exports import csv_lines as export_lines
+from web.services.notify import page_locale
 
 SALT = "talent-bridge.claim-account"
 DEFAULT_MAX_AGE = 14 * 24 * 3600  # two weeks: long enough for a university mailing
@@ -75,9 +76,11 @@ def check_token(token: str) -> User:
 def claim(user: User, password: str) -> None:
     """Set the first password: the account is now the student's, and the link is spent.
 
-    The link reached the student's mailbox, so the address counts as confirmed.
+    The link reached the student's mailbox, so the address counts as confirmed; the
+    language of the page they claimed it in becomes theirs unless they chose one before.
     """
     user.set_password(password)
+    user.locale = user.locale or page_locale()
     user.last_login_at = utcnow()
     user.email_verified_at = user.email_verified_at or user.last_login_at
     audit.record(user, "student.claimed", user)
