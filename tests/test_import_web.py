@@ -174,7 +174,7 @@ def test_postings_students_and_applications_export(client, coordinator, make):
     assert students[1][:3] == ["amy@hku.example.edu.hk", "'=Amy", "HKU"]
     assert students[1][6] == "Python:4;SQL:3"
     applications = export(client, "applications")
-    assert applications[0][:3] == ["posting_ref", "firm", "student_email"]
+    assert applications[0][:3] == ["Posting ref", "Firm", "Student email"]
     assert applications[1][2] == "amy@hku.example.edu.hk" and applications[1][5] == "submitted"
 
 

@@ -52,7 +52,7 @@ def return_posting(posting_id: int) -> Response:
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
-                flash(f"{posting.ref}: {error}", "danger")
+                flash(_("%(posting)s: %(error)s", posting=posting.ref, error=error), "danger")
         return _back()
     try:
         review.send_back(posting, form.comment.data, current_user)

@@ -89,8 +89,12 @@ def _attempt(application_id: int, action: Callable[[], Any], done: str) -> Respo
 def _invalid(application_id: int, form: FlaskForm) -> Response:
     """Flash what is wrong with the form, then show the page again."""
     for field in form:
+        label = field.label.text
         for error in field.errors:
-            flash(f"{field.label.text}: {error}" if field.label.text else str(error), "danger")
+            flash(
+                _("%(field)s: %(error)s", field=label, error=error) if label else str(error),
+                "danger",
+            )
     return _back(application_id)
 
 

@@ -68,7 +68,14 @@ TARGET_LABELS = {
     "Posting": _l("Posting"),
     "User": _l("Account"),
 }
-CSV_HEADER = ("time_hkt", "actor", "action", "target_type", "target_id", "detail")
+CSV_HEADER = (
+    _l("When (Hong Kong time)"),
+    _l("Who"),
+    _l("Action"),
+    _l("Target type"),
+    _l("Target id"),
+    _l("Details"),
+)
 
 
 def record(

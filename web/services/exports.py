@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from web.extensions import db
@@ -125,15 +126,16 @@ def student_rows() -> Iterator[tuple[Any, ...]]:
             )
 
 
+# Not the seed format (nothing imports applications): headers for people, translated.
 APPLICATION_COLUMNS = (
-    "posting_ref",
-    "firm",
-    "student_email",
-    "student_name",
-    "university",
-    "status",
-    "applied_at",
-    "updated_at",
+    _l("Posting ref"),
+    _l("Firm"),
+    _l("Student email"),
+    _l("Student name"),
+    _l("University"),
+    _l("Stage"),
+    _l("Applied at"),
+    _l("Last changed at"),
 )
 
 
