@@ -16,8 +16,16 @@ from web.formatting import SKILL_LEVEL_LABELS
 from web.reference.languages import LEVEL_LABELS, language_choices
 from web.services.skills import skill_key
 
-LEVEL_CHOICES = [(n, f"{n} · {label}") for n, label in SKILL_LEVEL_LABELS.items()]
-LANGUAGE_LEVEL_CHOICES = [(n, f"{n} · {label}") for n, label in LEVEL_LABELS.items()]
+
+# Callables, so that WTForms builds the labels per form, in the request's language.
+def level_choices() -> list[tuple[int, str]]:
+    return [(n, f"{n} · {label}") for n, label in SKILL_LEVEL_LABELS.items()]
+
+
+def language_level_choices() -> list[tuple[int, str]]:
+    return [(n, f"{n} · {label}") for n, label in LEVEL_LABELS.items()]
+
+
 EXTRA_ROWS = 3  # blank rows offered under the filled ones; "add rows" offers more
 MAX_ID = 2**31 - 1  # the largest id or version a hidden field may carry (SQL integer)
 # Control characters nobody types (tab and line breaks excepted). PostgreSQL refuses
@@ -92,12 +100,12 @@ def _leaves(field: Field, kind: type[F]) -> Iterator[F]:
 
 class SkillRow(Form):
     name = StringField(_l("Skill"), validators=[Optional(), Length(max=100)])
-    level = SelectField(_l("Level"), coerce=int, choices=LEVEL_CHOICES, default=3)
+    level = SelectField(_l("Level"), coerce=int, choices=level_choices, default=3)
 
 
 class LanguageRow(Form):
     language = SelectField(_l("Language"), validators=[Optional()])
-    level = SelectField(_l("Level"), coerce=int, choices=LANGUAGE_LEVEL_CHOICES, default=3)
+    level = SelectField(_l("Level"), coerce=int, choices=language_level_choices, default=3)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
