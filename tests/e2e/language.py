@@ -25,8 +25,12 @@ CATALOGUES = ROOT / "web" / "translations"
 # App locale -> the browser's language tag (sent as Accept-Language).
 BROWSER_TAGS = {"en": "en-GB", "zh_Hant_HK": "zh-HK", "zh_Hans_CN": "zh-CN"}
 
-# The page chrome that must be translated: navigation, headings, labels, table heads, buttons.
-CHROME = "nav a, nav button, h1, h2, label, th, .btn, summary, legend"
+# The page chrome that must be translated: navigation, headings, labels, table heads,
+# buttons, the choices in drop-downs and the status badges.
+CHROME = (
+    "nav a, nav button, .nav-link, .dropdown-item, h1, h2, label, legend, caption, summary, "
+    "th, .btn, option, .badge"
+)
 # Text content of each chrome element; an element written in another language on purpose
 # (the switcher offers "English" under lang="en") is skipped.
 CHROME_TEXTS_JS = """els => els.filter(e => {

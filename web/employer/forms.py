@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -101,7 +102,8 @@ class CandidateFilterForm(AppForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.university.choices = [("", _("Any university")), *institution_choices()]
+        locale = str(get_locale() or "en")
+        self.university.choices = [("", _("Any university")), *institution_choices(locale)]
         self.year.choices = [("", _("Any year"))] + [(str(n), str(n)) for n in range(1, 8)]
         self.language.choices = [("", _("Any language")), *language_choices()]
 
