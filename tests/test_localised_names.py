@@ -46,3 +46,13 @@ def test_the_dashboard_names_universities_in_the_chosen_language(app, client, ma
     login(make.coordinator())
     client.post("/language", data={"locale": locale})
     assert NAMES[locale] in client.get("/coordinator/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("locale", "required"),
+    [("zh_Hant_HK", "此欄位是必需的"), ("zh_Hans_CN", "该字段是必填字段"), ("en", "required")],
+)
+def test_wtforms_own_messages_follow_the_script(client, locale, required):
+    client.post("/language", data={"locale": locale})
+    page = client.post("/auth/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    assert required in page

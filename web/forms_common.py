@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
+from babel import support
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, Form, FormField, IntegerField, SelectField, StringField
+from wtforms.i18n import messages_path
 from wtforms.validators import Length, Optional, ValidationError
 
 from web.formatting import SKILL_LEVEL_LABELS
@@ -41,12 +46,52 @@ F = TypeVar("F", bound=Field)
 HUGE_NUMBER = 10**18
 
 
+def wtforms_locale(locale: str) -> str:
+    """WTForms ships zh (Simplified) and zh_TW (Traditional): pick by script, not region."""
+    if locale.startswith("zh_Hant"):
+        return "zh_TW"
+    if locale.startswith("zh"):
+        return "zh"
+    return locale
+
+
+class _WTFormsTranslations:
+    """WTForms' own messages ("This field is required.") in the page's script."""
+
+    def _catalogue(self) -> support.Translations | None:
+        if not has_request_context():
+            return None
+        return _load_wtforms_catalogue(wtforms_locale(str(get_locale() or "en")))
+
+    def gettext(self, string: str) -> str:
+        catalogue = self._catalogue()
+        return string if catalogue is None else catalogue.ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        catalogue = self._catalogue()
+        if catalogue is None:
+            return singular if n == 1 else plural
+        return catalogue.ungettext(singular, plural, n)
+
+
+@cache
+def _load_wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+WTFORMS_TRANSLATIONS = _WTFormsTranslations()
+
+
 class AppForm(FlaskForm):
     """The base of every form: input no one types is a field error, never a server error.
 
     A control character in any text field is refused on the field, and a number too
     large to compare fails the field's range check.
     """
+
+    class Meta:
+        def get_translations(self, form: object) -> _WTFormsTranslations:
+            return WTFORMS_TRANSLATIONS
 
     def validate(self, extra_validators: Mapping[str, Sequence[Validator]] | None = None) -> bool:
         for field in self:
