@@ -84,7 +84,7 @@ def test_mismatched_confirmation_is_refused(client):
 def test_invalid_email_is_refused(client):
     response = register(client, email="not-an-email")
     assert response.status_code == 200
-    assert b"Invalid email address" in response.data
+    assert b"Enter a valid email address" in response.data
 
 
 def test_login_with_wrong_password_says_nothing_about_the_account(client, make, login):

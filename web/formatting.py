@@ -83,6 +83,14 @@ def hk_datetime(value: datetime | None) -> str:
     return f"{day} {format_time(local, 'HH:mm', tzinfo=HONG_KONG, locale=locale)}"
 
 
+FILE_KINDS = {"firms": _l("Firms"), "postings": _l("Postings"), "students": _l("Students")}
+
+
+def file_kind(kind: str | None) -> str:
+    """The kind of a seed file as the reader calls it (the code stays in the data)."""
+    return str(FILE_KINDS.get(kind or "", kind or "—"))
+
+
 def html_lang(locale: str) -> str:
     """The BCP 47 tag for <html lang>: zh_Hant_HK -> zh-Hant-HK."""
     return locale.replace("_", "-")
@@ -115,6 +123,7 @@ def register(app: Flask) -> None:
         datetime=fmt_datetime,
         hk_datetime=hk_datetime,
         firm_name=firm_name,
+        file_kind=file_kind,
         number=number,
         status_label=status_label,
         institution=lambda code: institution_name(code, str(get_locale() or "en")),

@@ -17,6 +17,9 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from web.forms_common import AppForm
 from web.passwords import MAX_LENGTH, password_problems, personal_words
 
+# WTForms' default adds the validator library's English detail; this reads the same in all.
+INVALID_EMAIL = _l("Enter a valid email address, such as name@example.edu.hk.")
+
 
 class LoginForm(AppForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
@@ -58,14 +61,17 @@ class _StatementMixin:
 
 class StudentRegistrationForm(_PasswordMixin, _StatementMixin, AppForm):
     email = EmailField(
-        _l("University email"), validators=[DataRequired(), Email(), Length(max=254)]
+        _l("University email"),
+        validators=[DataRequired(), Email(message=INVALID_EMAIL), Length(max=254)],
     )
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Create student account"))
 
 
 class EmployerRegistrationForm(_PasswordMixin, _StatementMixin, AppForm):
-    email = EmailField(_l("Work email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("Work email"), validators=[DataRequired(), Email(message=INVALID_EMAIL), Length(max=254)]
+    )
     job_title = StringField(_l("Your job title"), validators=[Optional(), Length(max=120)])
     firm_id = SelectField(
         _l("Your firm"),
