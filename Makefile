@@ -7,12 +7,13 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres lint bench eval migrate demo clean help translations translations-update
+.PHONY: run serve test test-postgres lint bench eval migrate demo clean help translations translations-update
 TRANSLATIONS := web/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
 help:
 	@echo "make run    - set up, migrate, load the demo and serve on http://$(HOST):$(PORT)"
+	@echo "make serve  - production: migrate DATABASE_URL, then gunicorn (gunicorn.conf.py)"
 	@echo "make test   - run the whole test suite (SQLite)"
 	@echo "make test-postgres - the suite against TEST_DATABASE_URL (PostgreSQL)"
 	@echo "make lint   - ruff"
@@ -54,6 +55,15 @@ run: demo
 	@echo "Serving Talent Bridge on http://$(HOST):$(PORT) (Ctrl-C to stop)."
 	@echo "Demo logins are printed above and kept in instance/demo-logins.txt."
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: APP_ENV=production, SECRET_KEY and DATABASE_URL set (README, "Running in
+# production"); the schema is migrated first, then gunicorn serves with gunicorn.conf.py.
+serve: $(VENV)/.installed translations
+	@test "$$APP_ENV" = production || { echo "make serve is for production: set APP_ENV=production (make run is for development)."; exit 2; }
+	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY: python3 -c 'import secrets; print(secrets.token_hex(32))'"; exit 2; }
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. postgresql://talent:PASSWORD@db.internal:5432/talent_bridge"; exit 2; }
+	$(FLASK) db upgrade
+	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/pytest
