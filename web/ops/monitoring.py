@@ -69,7 +69,7 @@ def watch(engine: Engine, threshold_ms: float, store: Counters) -> None:
             "Slow query (%.0f ms): %s",
             elapsed,
             text,
-            extra={"duration_ms": round(elapsed, 1), "statement": text},
+            extra={"duration_ms": round(elapsed, 1), "statement": text, "request_id": rid},
         )
         store.record(SLOW_QUERIES, Event(now_utc(), rid, text, round(elapsed, 1)))
 
