@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-postgres lint bench eval migrate demo clean help translations translations-update
+.PHONY: run serve test test-postgres lint bench loadtest eval migrate demo clean help translations translations-update
 TRANSLATIONS := web/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
@@ -18,6 +18,7 @@ help:
 	@echo "make test-postgres - the suite against TEST_DATABASE_URL (PostgreSQL)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - the benchmarks under bench/"
+	@echo "make loadtest - Locust, 200 users for 5 min against gunicorn + PostgreSQL (bench/load-report.md)"
 	@echo "make translations-update - extract marked strings into the catalogues"
 	@echo "make eval   - NDCG@10 of the matcher and two baselines on the labelled set"
 
@@ -78,6 +79,11 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# PostgreSQL and Redis on 127.0.0.1; about 15 minutes. LOADTEST_ARGS="--help" lists options
+# (reuse a loaded database, keep the scratch one, fewer users, a shorter run).
+loadtest: $(VENV)/.installed-dev translations
+	$(BIN)/python bench/load_test.py $(LOADTEST_ARGS)
 
 eval: $(VENV)/.installed-dev
 	$(BIN)/python -m matching.evaluate
