@@ -105,6 +105,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per process, keep serving
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After tells clients when to try again
+    # Several deployments (staging, production) may share one Redis: keep their counts apart.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
     LOGIN_EMAIL_RATE_LIMIT = os.environ.get("LOGIN_EMAIL_RATE_LIMIT", "5 per minute; 20 per hour")
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
