@@ -22,7 +22,8 @@ import pytest
 from flask import Flask, abort
 from flask.logging import default_handler
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from web import create_app
 from web.config import TestConfig, engine_options
@@ -342,7 +343,19 @@ def test_postgresql_pool_settings_come_from_the_environment(monkeypatch):
     assert options["pool_size"] == 3 and options["max_overflow"] == 1
     assert options["pool_recycle"] == 600 and options["pool_pre_ping"] is True
     assert options["connect_args"] == {"connect_timeout": 5}
-    assert engine_options("sqlite:///instance/talent_bridge.db") == {"pool_pre_ping": True}
+    assert engine_options("sqlite:///instance/talent_bridge.db") == {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+    }
+
+
+def test_a_failed_statement_keeps_its_values_out_of_the_message():
+    """SQLAlchemy writes a failed statement's parameters into the error (and so the log)."""
+    engine = create_engine("sqlite://", **engine_options("sqlite://"))
+    with pytest.raises(OperationalError) as failure, engine.connect() as conn:
+        conn.execute(text("SELECT * FROM no_such_table WHERE email = :email"), {"email": EMAIL})
+    assert EMAIL not in str(failure.value) and "hide_parameters" in str(failure.value)
+    engine.dispose()
 
 
 def _gunicorn_settings(**env: str) -> dict:

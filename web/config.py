@@ -43,7 +43,8 @@ def engine_options(url: str) -> dict[str, object]:
     worker's threads). Connections are checked before use and replaced after
     DB_POOL_RECYCLE seconds, so a restarted database or a proxy's idle cut is survived.
     """
-    options: dict[str, object] = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's values (emails, names) stay out of logs.
+    options: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("postgresql"):
         options |= {
             "pool_size": _int("DB_POOL_SIZE", 5),
