@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.models import Application, Firm, Posting, PostingLanguage, PostingSkill
+from web.models.base import utcnow
 from web.services.skills import skill_key
 
 
@@ -104,6 +105,7 @@ def apply_data(posting: Posting, data: PostingData) -> None:
     posting.languages = [
         PostingLanguage(language=lang.name, min_level=lang.level) for lang in data.languages
     ]
+    posting.updated_at = utcnow()  # new skills alone do not touch the row; recommendations need it
 
 
 def _skills(needs: list[SkillNeed], kind: str) -> list[PostingSkill]:
