@@ -85,6 +85,22 @@ def prefix(redis_url: str) -> Iterator[str]:
     client.close()
 
 
+@pytest.fixture(autouse=True)
+def web_loggers_enabled() -> Iterator[None]:
+    """Alembic's fileConfig (tests/test_migrations.py) disables the loggers that existed."""
+    loggers = [logging.getLogger("web")] + [
+        logger
+        for name, logger in logging.Logger.manager.loggerDict.items()
+        if name.startswith("web.") and isinstance(logger, logging.Logger)
+    ]
+    disabled = {logger: logger.disabled for logger in loggers}
+    for logger in loggers:
+        logger.disabled = False
+    yield
+    for logger, was_disabled in disabled.items():
+        logger.disabled = was_disabled
+
+
 # Probes.
 
 
