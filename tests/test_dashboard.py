@@ -11,6 +11,7 @@ import pytest
 
 from web.extensions import db
 from web.models import Application, ApplicationEvent, Posting, User
+from web.services import figure_cache
 
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -254,3 +255,34 @@ def test_dashboard_queries_do_not_grow_with_the_programme(
                 [("submitted", day(n)), ("under_review", day(n + 1)), ("offered", day(n + 3))],
             )
     assert queries() == few
+
+
+def test_charts_are_kept_for_a_while_and_say_as_of_when(
+    app, client, login, make, programme, monkeypatch
+):
+    """On a large programme the charts take seconds of database time: each process keeps
+    them for DASHBOARD_CACHE_SECONDS, while the counts by stage stay live."""
+    app.config["DASHBOARD_CACHE_SECONDS"] = 60
+    clock = [1000.0]
+    monkeypatch.setattr(figure_cache, "_clock", lambda: clock[0])
+    figure_cache.forget()
+    page, sections = dashboard(client, login, make)
+    assert "Charts and tables as of" in page and "at most every 60 seconds" in page
+    assert sections.tables["firms"][1:3] == [["Ping An Technology", "3"], ["WeBank", "3"]]
+
+    newcomer = make.student(full_name="Tsang Hoi Ying", university="HKUST")
+    apply_with_history(newcomer, make.posting(programme["webank"]), [("submitted", day(3))])
+    clock[0] += 59
+    sections = Sections(client.get("/coordinator/").get_data(as_text=True))
+    assert sections.tables["stages"][-1] == ["All stages", "7"]  # live
+    assert sections.tables["firms"][1:3] == [["Ping An Technology", "3"], ["WeBank", "3"]]
+
+    clock[0] += 2
+    sections = Sections(client.get("/coordinator/").get_data(as_text=True))
+    assert sections.tables["firms"][1:3] == [["WeBank", "4"], ["Ping An Technology", "3"]]
+    figure_cache.forget()
+
+
+def test_without_keeping_the_dashboard_says_nothing_of_it(client, login, make, programme):
+    page, _sections = dashboard(client, login, make)
+    assert "Charts and tables as of" not in page

@@ -122,6 +122,9 @@ class Config:
     SLOW_QUERY_MS = float(os.environ.get("SLOW_QUERY_MS", "250"))
     REDIS_URL = os.environ.get("REDIS_URL") or redis_url_from(RATELIMIT_STORAGE_URI)
     OPS_KEY_PREFIX = os.environ.get("OPS_KEY_PREFIX", "talent-bridge:ops:")
+    # The dashboard's charts (seconds of database time on a large programme) are worked
+    # out at most this often by each process (web/services/figure_cache.py); 0: every view.
+    DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
 
 
 class TestConfig(Config):
@@ -141,6 +144,7 @@ class TestConfig(Config):
     ACCESS_LOG = False
     SLOW_QUERY_MS = 0.0  # tests/test_ops.py turns it on
     REDIS_URL = None  # counters in memory, unless a test points them at Redis
+    DASHBOARD_CACHE_SECONDS = 0  # every view works its figures out
 
 
 class ProductionConfig(Config):
