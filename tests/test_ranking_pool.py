@@ -82,3 +82,15 @@ def test_warm_builds_the_indexes_before_the_first_request(tmp_path, monkeypatch)
         ]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_candidates_load_in_chunks_that_fit_a_statement(app, make, monkeypatch):
+    """An import stamps every profile alike, so a refresh may reload them all at once."""
+    from web.services import ranking
+
+    students = [make.student(f"chunk{i}@hku.example.edu.hk") for i in range(7)]
+    ids = [s.profile.id for s in students]
+    whole = ranking.load_candidates(ids)
+    monkeypatch.setattr(ranking, "ID_CHUNK", 3)
+    assert [c.key for c in ranking.load_candidates(ids)] == [c.key for c in whole]
+    assert ranking.load_candidates(ids) == whole

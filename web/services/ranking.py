@@ -77,8 +77,20 @@ def explain(profile: StudentProfile, posting: Posting) -> Match:
     return reference_score(candidate_from(profile), spec_from(posting))
 
 
+# Ids per IN (...) list: PostgreSQL takes at most 65,535 bound parameters per statement,
+# and an import stamps every profile it touches with one time, so a refresh may see all.
+ID_CHUNK = 10_000
+
+
 def load_candidates(profile_ids: Sequence[int] | None = None) -> list[Candidate]:
     """Candidates straight from three Core queries: no ORM objects, so 100,000 fit fast."""
+    if profile_ids is not None and len(profile_ids) > ID_CHUNK:
+        ids = list(profile_ids)
+        return [
+            candidate
+            for start in range(0, len(ids), ID_CHUNK)
+            for candidate in load_candidates(ids[start : start + ID_CHUNK])
+        ]
     profiles = select(
         StudentProfile.id, StudentProfile.available_from, StudentProfile.available_to
     ).order_by(StudentProfile.id)
