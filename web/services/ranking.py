@@ -134,8 +134,14 @@ class StudentPool:
         self._lock = threading.Lock()
 
     def _signature(self) -> tuple[int, datetime | None]:
+        # Two scalar subqueries, not one aggregate: the maximum then comes from the index
+        # on updated_at and the count from an index-only scan, a few milliseconds with
+        # 100,000 profiles instead of a scan of the table on every ranking.
         count, latest = db.session.execute(
-            select(func.count(StudentProfile.id), func.max(StudentProfile.updated_at))
+            select(
+                select(func.count()).select_from(StudentProfile).scalar_subquery(),
+                select(func.max(StudentProfile.updated_at)).scalar_subquery(),
+            )
         ).one()
         return count, latest
 
