@@ -10,6 +10,8 @@ import csv
 import json
 import os
 import platform
+import resource
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +34,61 @@ class Context:
     warm_up: dict[str, Any]
     parallel: int
     server_log: dict[str, int] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # core-seconds during the run
+
+
+class CpuMeter:
+    """CPU seconds spent during the run by the machine, gunicorn, PostgreSQL and Locust.
+
+    The machine may be running other work; these say how much of its CPU the test got.
+    PostgreSQL is counted by its backends serving the test's database.
+    """
+
+    def __init__(self, gunicorn_pid: int, database: str) -> None:
+        self.gunicorn_pid, self.database = gunicorn_pid, database
+        self.start = self._sample()
+        self.started = time.monotonic()
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    def _sample(self) -> dict[str, Any]:
+        import psutil
+
+        times = psutil.cpu_times()
+        server = psutil.Process(self.gunicorn_pid)
+        return {
+            "busy": sum(times) - times.idle - getattr(times, "iowait", 0.0),
+            "gunicorn": {p.pid: _cpu(p) for p in [server, *server.children(recursive=True)]},
+            "postgres": {
+                p.pid: _cpu(p)
+                for p in psutil.process_iter(["cmdline"])
+                if f" {self.database} " in " ".join(p.info["cmdline"] or ()) + " "
+                and (p.info["cmdline"] or [""])[0].startswith("postgres")
+            },
+        }
+
+    def stop(self) -> dict[str, float]:
+        """Core-seconds since the start: wall, machine busy, gunicorn, postgres, locust."""
+        end = self._sample()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        grew = {
+            kind: sum(cpu - self.start[kind].get(pid, 0.0) for pid, cpu in end[kind].items())
+            for kind in ("gunicorn", "postgres")
+        }
+        return {
+            "wall": time.monotonic() - self.started,
+            "busy": end["busy"] - self.start["busy"],
+            **grew,
+            "locust": (children.ru_utime + children.ru_stime)
+            - (self.children.ru_utime + self.children.ru_stime),
+        }
+
+
+def _cpu(process: Any) -> float:
+    try:
+        times = process.cpu_times()
+    except Exception:  # gone meanwhile
+        return 0.0
+    return float(times.user + times.system)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -101,6 +158,23 @@ def _load(avg: tuple[float, float, float]) -> str:
     return f"{avg[0]:.1f} (1 min) / {avg[1]:.1f} (5 min)"
 
 
+def _cpu_lines(cpu: dict[str, float], requests: int) -> list[str]:
+    if not cpu:
+        return []
+    cores = os.cpu_count() or 1
+    available = cpu["wall"] * cores
+    ours = cpu["gunicorn"] + cpu["postgres"] + cpu["locust"]
+    other = max(0.0, cpu["busy"] - ours)
+    per_request = (cpu["gunicorn"] + cpu["postgres"]) / max(requests, 1) * 1000
+    return [
+        f"- CPU during the run, of {available:,.0f} core-seconds ({cores} cores x "
+        f"{cpu['wall']:.0f} s): gunicorn {cpu['gunicorn']:,.0f}, PostgreSQL "
+        f"{cpu['postgres']:,.0f}, Locust {cpu['locust']:,.0f}, other work on the machine "
+        f"{other:,.0f}, idle {max(0.0, available - cpu['busy']):,.0f}. The server "
+        f"(gunicorn and PostgreSQL) spent {per_request:.0f} ms of CPU per request.",
+    ]
+
+
 def write(path: Path, prefix: Path, context: Context) -> str:
     """Write the report from Locust's ``<prefix>_stats.csv``; returns the summary line."""
     rows = read_csv(Path(f"{prefix}_stats.csv"))
@@ -153,6 +227,7 @@ def write(path: Path, prefix: Path, context: Context) -> str:
         f"shortlist ({warm['applicants']:,} applicants): the first answered in "
         f"{' / '.join(f'{t:.1f}' for t in warm['first_round'])} s, the last in "
         f"{' / '.join(f'{t:.2f}' for t in warm['last_round'])} s.",
+        *_cpu_lines(context.cpu, int(total["Request Count"])),
         "",
         "## Per page",
         "",

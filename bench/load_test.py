@@ -51,6 +51,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import make_url  # noqa: E402
+
 from bench import load_report  # noqa: E402
 from web.config import normalise_database_url  # noqa: E402
 
@@ -128,7 +130,7 @@ def scratch_database(args: argparse.Namespace) -> Iterator[str]:
 
 
 def drop_database(url: str) -> None:
-    from sqlalchemy import create_engine, make_url
+    from sqlalchemy import create_engine
 
     parsed = make_url(normalise_database_url(url))
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -235,6 +237,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--spawn-rate", type=float, default=20)
     parser.add_argument("--run-time", default="5m")
+    parser.add_argument(
+        "--think-time", default="5,15", help="min,max seconds a user spends on a page"
+    )
     parser.add_argument("--workers", type=int, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--threads", type=int, help="threads per worker (GUNICORN_THREADS)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
@@ -296,7 +301,7 @@ def run_locust(args: argparse.Namespace, base: str, prefix: Path) -> int:
     with step(f"locust: {args.users} users for {args.run_time}"):
         done = subprocess.run(
             command,
-            env={**os.environ, "LOAD_LOGINS": str(args.logins)},
+            env={**os.environ, "LOAD_LOGINS": str(args.logins), "LOAD_THINK_TIME": args.think_time},
             cwd=ROOT,
             timeout=run_time_seconds(args.run_time) + 180,
             check=False,
@@ -328,7 +333,9 @@ def main(argv: list[str] | None = None) -> int:
         with step("warm up every worker"):
             warm = warm_up(base, logins, workers * threads, args.warm_up_limit)
         load_before = os.getloadavg()
+        meter = load_report.CpuMeter(server.pid, make_url(url).database or "")
         status = run_locust(args, base, prefix)
+        cpu = meter.stop()
         context = load_report.Context(
             load_before=load_before,
             load_after=os.getloadavg(),
@@ -346,14 +353,16 @@ def main(argv: list[str] | None = None) -> int:
             ),
             load=(
                 f"{args.users} users started at {args.spawn_rate:g} a second for "
-                f"{args.run_time}, each waiting 2 to 8 s between pages; students, employers "
-                "and coordinators in the ratio 34 : 5 : 1 (bench/locustfile.py); Locust's "
-                f"exit status {status}"
+                f"{args.run_time}, each spending "
+                f"{args.think_time.replace(',', ' to ')} s on a page before the next; "
+                "students, employers and coordinators in the ratio 34 : 5 : 1 "
+                f"(bench/locustfile.py); Locust's exit status {status}"
             ),
             ready=ready,
             warm_up=warm,
             parallel=workers * threads,
             server_log=load_report.server_log_counts(server_log),
+            cpu=cpu,
         )
     summary = load_report.write(args.report, prefix, context)
     print(args.report.read_text(encoding="utf-8"))

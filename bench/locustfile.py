@@ -41,6 +41,9 @@ KEYWORDS = (
     "analyst", "java", "cloud", "security", "AI", "quant", "WeBank", "Ping An", "insurance",
     "fraud", "mobile", "SQL", "product",
 )  # fmt: skip
+# Seconds a person spends on a page before the next click: scanning a list of results,
+# reading a posting or a shortlist's reasons (LOAD_THINK_TIME="min,max").
+THINK_TIME = tuple(float(s) for s in os.environ.get("LOAD_THINK_TIME", "5,15").split(","))
 COVER_NOTE = (
     "I am a year-three student keen on fintech in Shenzhen; my coursework in Python and "
     "statistics and a summer project on credit data fit this internship well."
@@ -87,9 +90,13 @@ class PortalUser(HttpUser):
     role = ""
     home_path = "/"
     home_name = "home"
-    wait_time = between(2, 8)  # people read a page before the next click
+    wait_time = between(*THINK_TIME)
 
     def on_start(self) -> None:
+        # One connection per request, as gunicorn sees them behind nginx (which talks
+        # HTTP/1.0 to it): no idle keep-alive connection for gunicorn to close just as
+        # the user comes back from reading a page (a reset no browser would show).
+        self.client.headers["Connection"] = "close"
         self.account, self.password = ACCOUNTS.take(self.role)
         self.email = self.account["email"]
         self.login()
@@ -140,6 +147,9 @@ class PortalUser(HttpUser):
 
     def expect(self, answer: Any, text: str, what: str) -> bool:
         """Mark a response as failed unless it is the page asked for."""
+        if answer.error is not None:
+            answer.failure(f"{what}: {answer.error!r}")
+            return False
         if answer.status_code != 200 or text not in answer.text:
             answer.failure(f"{what}: status {answer.status_code}, expected page not shown")
             return False
