@@ -122,8 +122,8 @@ class Config:
     SLOW_QUERY_MS = float(os.environ.get("SLOW_QUERY_MS", "250"))
     REDIS_URL = os.environ.get("REDIS_URL") or redis_url_from(RATELIMIT_STORAGE_URI)
     OPS_KEY_PREFIX = os.environ.get("OPS_KEY_PREFIX", "talent-bridge:ops:")
-    # The dashboard's charts (seconds of database time on a large programme) are worked
-    # out at most this often by each process (web/services/figure_cache.py); 0: every view.
+    # The dashboard's charts (seconds of database time on a large programme) are kept this
+    # long, in REDIS_URL for every server when set (web/services/figure_cache.py); 0: none.
     DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
 
 

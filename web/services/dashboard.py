@@ -6,8 +6,8 @@ takes the width of its column and its text keeps its real size, so a chart stays
 readable on a phone. The template only stacks the rows. Three queries here (firms,
 universities, stage times) and programme.overview()'s build the whole dashboard, whatever
 the size of the programme; the median is computed in the database, not in Python.
-Those three take seconds with 200,000 applications, so each process keeps their results
-for DASHBOARD_CACHE_SECONDS (web/services/figure_cache.py) and the page says as of when.
+Those three take seconds with 200,000 applications, so their results are kept for
+DASHBOARD_CACHE_SECONDS (web/services/figure_cache.py) and the page says as of when.
 
 Median time in a stage is measured on finished spells only: an application's spell in a
 stage runs from the event that moved it into the stage to the next event of the same
