@@ -7,16 +7,18 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres lint bench eval migrate demo clean help translations translations-update
+.PHONY: run serve test test-postgres lint bench loadtest eval migrate demo clean help translations translations-update
 TRANSLATIONS := web/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
 help:
 	@echo "make run    - set up, migrate, load the demo and serve on http://$(HOST):$(PORT)"
+	@echo "make serve  - production: migrate DATABASE_URL, then gunicorn (gunicorn.conf.py)"
 	@echo "make test   - run the whole test suite (SQLite)"
 	@echo "make test-postgres - the suite against TEST_DATABASE_URL (PostgreSQL)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - the benchmarks under bench/"
+	@echo "make loadtest - Locust, 200 users for 5 min against gunicorn + PostgreSQL (bench/load-report.md)"
 	@echo "make translations-update - extract marked strings into the catalogues"
 	@echo "make eval   - NDCG@10 of the matcher and two baselines on the labelled set"
 
@@ -55,6 +57,15 @@ run: demo
 	@echo "Demo logins are printed above and kept in instance/demo-logins.txt."
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Production: APP_ENV=production, SECRET_KEY and DATABASE_URL set (README, "Running in
+# production"); the schema is migrated first, then gunicorn serves with gunicorn.conf.py.
+serve: $(VENV)/.installed translations
+	@test "$$APP_ENV" = production || { echo "make serve is for production: set APP_ENV=production (make run is for development)."; exit 2; }
+	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY: python3 -c 'import secrets; print(secrets.token_hex(32))'"; exit 2; }
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. postgresql://talent:PASSWORD@db.internal:5432/talent_bridge"; exit 2; }
+	$(FLASK) db upgrade
+	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
 test: $(VENV)/.installed-dev translations
 	$(BIN)/pytest
 
@@ -68,6 +79,11 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# PostgreSQL and Redis on 127.0.0.1; about 15 minutes. LOADTEST_ARGS="--help" lists options
+# (reuse a loaded database, keep the scratch one, fewer users, a shorter run).
+loadtest: $(VENV)/.installed-dev translations
+	$(BIN)/python bench/load_test.py $(LOADTEST_ARGS)
 
 eval: $(VENV)/.installed-dev
 	$(BIN)/python -m matching.evaluate

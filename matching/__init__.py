@@ -2,7 +2,8 @@
 
 Skills are normalised and compared (:mod:`matching.skills`), a candidate is scored
 against a posting with reasons (:mod:`matching.scoring`), and whole pools are ranked
-fast with numpy (:mod:`matching.ranking`). Inputs and outputs are plain dataclasses.
+fast with numpy (:mod:`matching.ranking`), as are all postings for one candidate
+(:mod:`matching.posting_index`). Inputs and outputs are plain dataclasses.
 
 >>> from matching import Candidate, PoolIndex, PostingSpec, Requirement, SkillClaim
 >>> index = PoolIndex([Candidate(1, (SkillClaim("Ｐｙｔｈｏｎ", 4), SkillClaim("機器學習", 3)))])
@@ -15,6 +16,7 @@ fast with numpy (:mod:`matching.ranking`). Inputs and outputs are plain dataclas
 """
 
 from matching.model import Candidate, PostingSpec, Requirement, SkillClaim, Weights
+from matching.posting_index import PostingIndex
 from matching.ranking import PoolIndex, rank_postings
 from matching.reasons import AvailabilityReason, Match, Reasons, RequirementReason
 from matching.scoring import DEFAULT_WEIGHTS, score
@@ -35,6 +37,7 @@ __all__ = [
     "Candidate",
     "Match",
     "PoolIndex",
+    "PostingIndex",
     "PostingSpec",
     "Reasons",
     "Requirement",

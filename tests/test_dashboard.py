@@ -3,14 +3,19 @@ against capacity and the median time in each stage, as SVG charts with tables be
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from unittest.mock import patch
 
 import pytest
 
 from web.extensions import db
 from web.models import Application, ApplicationEvent, Posting, User
+from web.services import dashboard as dashboard_service
+from web.services import figure_cache
 
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -254,3 +259,60 @@ def test_dashboard_queries_do_not_grow_with_the_programme(
                 [("submitted", day(n)), ("under_review", day(n + 1)), ("offered", day(n + 3))],
             )
     assert queries() == few
+
+
+def test_charts_are_kept_for_a_while_and_say_as_of_when(
+    app, client, login, make, programme, monkeypatch
+):
+    """On a large programme the charts take seconds of database time: each process keeps
+    them for DASHBOARD_CACHE_SECONDS, while the counts by stage stay live."""
+    app.config["DASHBOARD_CACHE_SECONDS"] = 60
+    clock = [1000.0]
+    monkeypatch.setattr(figure_cache, "_clock", lambda: clock[0])
+    figure_cache.forget()
+    page, sections = dashboard(client, login, make)
+    assert "Charts and tables as of" in page and "at most every 60 seconds" in page
+    assert sections.tables["firms"][1:3] == [["Ping An Technology", "3"], ["WeBank", "3"]]
+
+    newcomer = make.student(full_name="Tsang Hoi Ying", university="HKUST")
+    apply_with_history(newcomer, make.posting(programme["webank"]), [("submitted", day(3))])
+    clock[0] += 59
+    sections = Sections(client.get("/coordinator/").get_data(as_text=True))
+    assert sections.tables["stages"][-1] == ["All stages", "7"]  # live
+    assert sections.tables["firms"][1:3] == [["Ping An Technology", "3"], ["WeBank", "3"]]
+
+    clock[0] += 2
+    sections = Sections(client.get("/coordinator/").get_data(as_text=True))
+    assert sections.tables["firms"][1:3] == [["WeBank", "4"], ["Ping An Technology", "3"]]
+    figure_cache.forget()
+
+
+def test_without_keeping_the_dashboard_says_nothing_of_it(client, login, make, programme):
+    page, _sections = dashboard(client, login, make)
+    assert "Charts and tables as of" not in page
+
+
+def test_every_server_shares_the_kept_charts_through_redis(app, client, login, make, programme):
+    """A second process (here: this one, its memory wiped) takes the figures from Redis
+    instead of working them out again."""
+    redis = pytest.importorskip("redis")
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis not reachable at {url}: {exc}")
+    prefix = f"test-figures-{uuid.uuid4().hex[:12]}:"
+    app.config.update(DASHBOARD_CACHE_SECONDS=60, REDIS_URL=url, OPS_KEY_PREFIX=prefix)
+    figure_cache.forget()
+    try:
+        _page, sections = dashboard(client, login, make)
+        figure_cache.forget()  # another worker: nothing in its memory
+        with patch.object(dashboard_service, "median_seconds_in_stage", side_effect=AssertionError):
+            again = Sections(client.get("/coordinator/").get_data(as_text=True))
+        assert again.tables["times"] == sections.tables["times"]
+        assert again.tables["firms"] == sections.tables["firms"]
+    finally:
+        figure_cache.forget()
+        keys = redis.Redis.from_url(url)
+        for key in keys.scan_iter(f"{prefix}*"):
+            keys.delete(key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from web.extensions import db
 from web.models import Posting
@@ -140,6 +140,26 @@ def test_posting_list_is_paginated(client, make):
     assert first.count('class="list-group-item') == 5
     assert second.count('class="list-group-item') == 2
     assert "7 in all" in first
+
+
+def test_a_keyword_search_reads_the_postings_once(app, client, make):
+    """The keyword filter reads every open posting's texts: once, not for page and count."""
+    firm = make.firm()
+    for n in range(7):
+        make.posting(firm, required=[("Solidity" if n % 2 else "Python", 3)])
+    filters = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        if "like" in statement.lower():
+            filters.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        page = client.get("/postings?q=solidity&page=2").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert len(filters) == 1
+    assert page.count('class="list-group-item') == 3  # page 2 of 1: the last page shown
 
 
 def test_posting_page_shows_requirements(client, make):

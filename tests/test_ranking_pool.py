@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import delete
 
+from tests.conftest import Factory
+from web import create_app
+from web.config import TestConfig
 from web.extensions import db
-from web.models import StudentProfile
+from web.models import Posting, StudentProfile
 from web.services import ranking
 from web.services.profiles import ProfileData, save_profile
 
@@ -44,3 +49,48 @@ def test_fast_scores_equal_the_reference_scorer(app, make):
     fast = dict(zip(scored.ids, scored.scores, strict=True))
     for s in students:
         assert abs(fast[s.profile.id] - ranking.explain(s.profile, posting).score) < 1e-9
+
+
+def test_warm_builds_the_indexes_before_the_first_request(tmp_path, monkeypatch):
+    """What gunicorn's master runs before forking: the first ranking then builds nothing,
+    and no database connection is kept for the forked workers to share."""
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'warm.db'}"
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        make = Factory()
+        posting_id = make.posting(required=[("Python", 3)]).id
+        profile_id = make.student(skills=[("Python", 4)]).profile.id
+        make.student(skills=[("Excel", 2)])
+        db.session.remove()
+
+    assert ranking.warm(app) == 2
+
+    def no_rebuild(*args: object) -> None:
+        raise AssertionError("rebuilt on the first request")
+
+    monkeypatch.setattr(ranking, "load_candidates", no_rebuild)
+    monkeypatch.setattr(ranking, "load_open_specs", no_rebuild)
+    with app.app_context():
+        assert db.engine.pool.checkedin() == 0  # warm() closed its connections
+        posting = db.session.get(Posting, posting_id)
+        assert ranking.score_students(posting).ids[0] == profile_id
+        profile = db.session.get(StudentProfile, profile_id)
+        assert [r.posting.id for r in ranking.recommend(profile, today=date.today())] == [
+            posting_id
+        ]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_candidates_load_in_chunks_that_fit_a_statement(app, make, monkeypatch):
+    """An import stamps every profile alike, so a refresh may reload them all at once."""
+    from web.services import ranking
+
+    students = [make.student(f"chunk{i}@hku.example.edu.hk") for i in range(7)]
+    ids = [s.profile.id for s in students]
+    whole = ranking.load_candidates(ids)
+    monkeypatch.setattr(ranking, "ID_CHUNK", 3)
+    assert [c.key for c in ranking.load_candidates(ids)] == [c.key for c in whole]
+    assert ranking.load_candidates(ids) == whole

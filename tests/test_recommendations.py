@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from web.extensions import db
+from web.services import ranking
+from web.services.postings import PostingData, SkillNeed, apply_data
+
 
 def titles_in_order(page: str) -> list[str]:
     return re.findall(r'<h2 class="h6 mb-1">([^<]+)</h2>', page)
@@ -36,3 +40,42 @@ def test_posting_page_shows_how_you_match(client, make, login):
     assert "How you match" in page
     assert "0 of 2 requirements met" in page  # Python held below the level asked
     assert "Python 3" in page and "not found" in page
+
+
+def test_recommendations_follow_a_change_of_a_postings_skills(client, make, login):
+    """Only the skills change (not the row's columns): the per-process index sees it."""
+    firm = make.firm()
+    python = make.posting(firm, required=[("Python", 3)])
+    react = make.posting(firm, required=[("React", 3)])
+    login(make.student(skills=[("React", 4)]))
+    page = client.get("/student/recommendations").get_data(as_text=True)
+    assert titles_in_order(page) == [react.title, python.title]
+    apply_data(
+        python,
+        PostingData(
+            title=python.title,
+            description=python.description,
+            location=python.location or "",
+            start_date=python.start_date,
+            end_date=python.end_date,
+            capacity=python.capacity,
+            deadline=python.deadline,
+            required=[SkillNeed("React", 3)],
+            preferred=[SkillNeed("SQL", 2)],
+            languages=[SkillNeed("english", 3)],
+        ),
+    )
+    db.session.commit()
+    page = client.get("/student/recommendations").get_data(as_text=True)
+    assert titles_in_order(page) == [python.title, react.title]  # a tie: the older first
+
+
+def test_recommendations_leave_out_postings_past_their_deadline(make):
+    firm = make.firm()
+    soon = make.posting(firm, deadline=date.today() + timedelta(days=3))
+    later = make.posting(firm, deadline=date.today() + timedelta(days=60))
+    student = make.student(skills=[("Python", 4)])
+    now = ranking.recommend(student.profile, top=5, today=date.today())
+    assert [r.posting.id for r in now] == [soon.id, later.id]
+    next_week = ranking.recommend(student.profile, top=5, today=date.today() + timedelta(days=7))
+    assert [r.posting.id for r in next_week] == [later.id]

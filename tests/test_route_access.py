@@ -256,6 +256,10 @@ TABLE: dict[str, Row] = {
         lambda w: "/coordinator/exports/invitations.csv", None, COORDINATOR
     ),
     "coordinator.audit_log": Row(lambda w: "/coordinator/audit", COORDINATOR),
+    # Operations: the probes answer anyone (JSON, no cookie); the counts are the office's.
+    "probes.healthz": Row(lambda w: "/healthz", PUBLIC),
+    "probes.readyz": Row(lambda w: "/readyz", PUBLIC),
+    "operations.index": Row(lambda w: "/coordinator/operations", COORDINATOR),
     "coordinator.audit_csv": Row(lambda w: "/coordinator/audit.csv", None, COORDINATOR),
     "coordinator.rounds_list": Row(lambda w: "/coordinator/rounds", COORDINATOR),
     "coordinator.new_round": Row(lambda w: "/coordinator/rounds/new", COORDINATOR, COORDINATOR),

@@ -33,12 +33,14 @@ def create_app(config: Config | type[Config] | dict[str, Any] | None = None) -> 
 
 
 def register_extensions(app: Flask) -> None:
-    from web import i18n, models, outbox, request_id, security
+    from web import i18n, logging_setup, models, ops, outbox, request_id, security
     from web.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from web.i18n import select_locale, select_timezone
 
     request_id.init_app(app)  # first, so that every later hook and log line has the id
+    logging_setup.init_app(app)  # its access line is written after every other hook
     db.init_app(app)
+    ops.init_app(app)  # slow statements and 5xx answers counted (needs the engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -70,6 +72,8 @@ def register_blueprints(app: Flask) -> None:
     from web.coordinator import bp as coordinator_bp
     from web.employer import bp as employer_bp
     from web.notifications import bp as notifications_bp
+    from web.ops import operations as operations_bp
+    from web.ops import probes as probes_bp
     from web.public import bp as public_bp
     from web.student import bp as student_bp
 
@@ -79,6 +83,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(employer_bp, url_prefix="/employer")
     app.register_blueprint(coordinator_bp, url_prefix="/coordinator")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(probes_bp)
+    app.register_blueprint(operations_bp, url_prefix="/coordinator/operations")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -121,5 +127,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from web.cli import register
+    from web.ops.cli import ops_cli
 
     register(app)
+    app.cli.add_command(ops_cli)

@@ -31,12 +31,42 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def engine_options(url: str) -> dict[str, object]:
+    """Connection pool of one app process (a gunicorn worker); PostgreSQL only.
+
+    Every worker has its own pool, so servers x workers x (DB_POOL_SIZE + DB_MAX_OVERFLOW)
+    must stay under PostgreSQL's max_connections (gunicorn.conf.py sizes the pool to the
+    worker's threads). Connections are checked before use and replaced after
+    DB_POOL_RECYCLE seconds, so a restarted database or a proxy's idle cut is survived.
+    """
+    # hide_parameters: a failed statement's values (emails, names) stay out of logs.
+    options: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
+    if url.startswith("postgresql"):
+        options |= {
+            "pool_size": _int("DB_POOL_SIZE", 5),
+            "max_overflow": _int("DB_MAX_OVERFLOW", 2),
+            "pool_recycle": _int("DB_POOL_RECYCLE", 1800),
+            "pool_timeout": _int("DB_POOL_TIMEOUT", 10),
+            "connect_args": {"connect_timeout": _int("DB_CONNECT_TIMEOUT", 5)},
+        }
+    return options
+
+
+def redis_url_from(storage_uri: str) -> str | None:
+    """The Redis the rate limits use, when it is one redis-py can open by URL."""
+    return storage_uri if storage_uri.startswith(("redis://", "rediss://")) else None
+
+
 class Config:
     """Development defaults: a SQLite file in instance/, a per-process secret."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'talent_bridge.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = engine_options(SQLALCHEMY_DATABASE_URI)
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     BOOTSTRAP_SERVE_LOCAL = True  # no CDN: the programme must work offline
@@ -76,10 +106,25 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per process, keep serving
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After tells clients when to try again
+    # Several deployments (staging, production) may share one Redis: keep their counts apart.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
     LOGIN_EMAIL_RATE_LIMIT = os.environ.get("LOGIN_EMAIL_RATE_LIMIT", "5 per minute; 20 per hour")
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Operations (web/logging_setup.py, web/ops/): "json" logs one object a line; the
+    # access line is the app's own (gunicorn's stays off); statements slower than
+    # SLOW_QUERY_MS (0: off) are logged and counted with the 5xx answers in REDIS_URL
+    # (default: the rate limits' Redis), else in each process's memory.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+    ACCESS_LOG = _bool("ACCESS_LOG", False)  # development: flask run prints its own
+    SLOW_QUERY_MS = float(os.environ.get("SLOW_QUERY_MS", "250"))
+    REDIS_URL = os.environ.get("REDIS_URL") or redis_url_from(RATELIMIT_STORAGE_URI)
+    OPS_KEY_PREFIX = os.environ.get("OPS_KEY_PREFIX", "talent-bridge:ops:")
+    # The dashboard's charts (seconds of database time on a large programme) are kept this
+    # long, in REDIS_URL for every server when set (web/services/figure_cache.py); 0: none.
+    DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
 
 
 class TestConfig(Config):
@@ -95,6 +140,11 @@ class TestConfig(Config):
     MAIL_BACKEND = "console"  # tests that check mail point "smtp" at a local aiosmtpd
     RATELIMIT_ENABLED = False  # tests/test_rate_limits.py turns it on
     RATELIMIT_STORAGE_URI = "memory://"
+    LOG_FORMAT = "text"
+    ACCESS_LOG = False
+    SLOW_QUERY_MS = 0.0  # tests/test_ops.py turns it on
+    REDIS_URL = None  # counters in memory, unless a test points them at Redis
+    DASHBOARD_CACHE_SECONDS = 0  # every view works its figures out
 
 
 class ProductionConfig(Config):
@@ -104,6 +154,9 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json").lower()
+    ACCESS_LOG = _bool("ACCESS_LOG", True)
+    REDIS_URL = os.environ.get("REDIS_URL") or redis_url_from(RATELIMIT_STORAGE_URI)
 
     def __init__(self) -> None:
         key = os.environ.get("SECRET_KEY")

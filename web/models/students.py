@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -23,6 +32,15 @@ class StudentProfile(TimestampMixin, db.Model):
         CheckConstraint(
             "available_to IS NULL OR available_from IS NULL OR available_to > available_from",
             name="availability_order",
+        ),
+        # The matcher's index re-reads the profiles changed since it last looked.
+        Index("ix_student_profiles_updated_at", "updated_at"),
+        # Talent search reads the ids of the students who opted in: a fifth of the table.
+        Index(
+            "ix_student_profiles_discoverable",
+            "id",
+            postgresql_where=text("discoverable IS true"),
+            sqlite_where=text("discoverable IS 1"),
         ),
     )
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.formatting import firm_name
-from web.pagination import paginate
+from web.pagination import MAX_PAGE
 from web.public import bp
 from web.public.forms import PostingSearchForm
 from web.services import applications as application_service
@@ -41,7 +41,12 @@ def postings() -> str:
     form.firm.choices = [(0, _("All firms"))] + [(f.id, firm_name(f)) for f in firms]
     q = (form.q.data or "").strip()[:100]
     firm_id = form.firm.data if form.firm.data in {f.id for f in firms} else None
-    page = paginate(posting_service.open_postings_query(q, firm_id))
+    page = posting_service.search(
+        q,
+        firm_id,
+        min(max(1, request.args.get("page", 1, type=int)), MAX_PAGE),
+        current_app.config["PAGE_SIZE"],
+    )
     return render_template("public/postings.html", form=form, page=page, q=q, firm_id=firm_id or 0)
 
 

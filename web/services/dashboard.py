@@ -6,6 +6,8 @@ takes the width of its column and its text keeps its real size, so a chart stays
 readable on a phone. The template only stacks the rows. Three queries here (firms,
 universities, stage times) and programme.overview()'s build the whole dashboard, whatever
 the size of the programme; the median is computed in the database, not in Python.
+Those three take seconds with 200,000 applications, so their results are kept for
+DASHBOARD_CACHE_SECONDS (web/services/figure_cache.py) and the page says as of when.
 
 Median time in a stage is measured on finished spells only: an application's spell in a
 stage runs from the event that moved it into the stage to the next event of the same
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from flask_babel import format_decimal, get_locale, ngettext
@@ -38,6 +41,7 @@ from web.models import (
     StudentProfile,
 )
 from web.reference.institutions import institution_name
+from web.services import figure_cache
 
 ROW_HEIGHT = 42  # pixels: a label line, then the bar
 LABEL_CHARS = 34  # longer labels are cut in the chart (the table has them whole)
@@ -105,11 +109,15 @@ class Dashboard:
     places: FirmRow  # the whole programme
     stage_times: list[StageTime]
     charts: dict[str, Chart]
+    as_of: datetime  # when the oldest of the kept figures was worked out
 
 
 def build(by_stage: dict[str, int]) -> Dashboard:
     """The dashboard's figures and charts; ``by_stage`` comes from programme.overview()."""
-    all_firms = firm_figures()
+    firm_rows, firms_at = figure_cache.kept("firms", _firm_rows)
+    university_rows, universities_at = figure_cache.kept("universities", _university_rows)
+    medians, medians_at = figure_cache.kept("stage medians", median_seconds_in_stage)
+    all_firms = _firm_figures(firm_rows)
     places = FirmRow(
         _("All firms"),
         sum(f.applications for f in all_firms),
@@ -125,8 +133,8 @@ def build(by_stage: dict[str, int]) -> Dashboard:
         ),
         _merge_firms,
     )
-    universities = _fold(university_figures(), _merge_universities)
-    times = stage_times(by_stage)
+    universities = _fold(_university_figures(university_rows), _merge_universities)
+    times = stage_times(by_stage, medians)
     charts = {
         "stages": _count_chart(
             "stages",
@@ -144,11 +152,18 @@ def build(by_stage: dict[str, int]) -> Dashboard:
         "places": _places_chart(by_capacity),
         "times": _times_chart(times),
     }
-    return Dashboard(by_stage, by_applications, by_capacity, universities, places, times, charts)
+    as_of = min(firms_at, universities_at, medians_at)
+    return Dashboard(
+        by_stage, by_applications, by_capacity, universities, places, times, charts, as_of
+    )
 
 
 def firm_figures() -> list[FirmRow]:
     """Applications, places and accepted offers per firm, in one query; names per locale."""
+    return _firm_figures(_firm_rows())
+
+
+def _firm_rows() -> list[tuple[str, str | None, int, int, int]]:
     per_posting = (
         select(
             Application.posting_id,
@@ -170,10 +185,11 @@ def firm_figures() -> list[FirmRow]:
         .outerjoin(per_posting, per_posting.c.posting_id == Posting.id)
         .group_by(Firm.id, Firm.name, Firm.name_zh)
     )
-    return [
-        FirmRow(localised_name(name, name_zh), int(a), int(c), int(f))
-        for name, name_zh, a, c, f in rows
-    ]
+    return [(name, name_zh, int(a), int(c), int(f)) for name, name_zh, a, c, f in rows]
+
+
+def _firm_figures(rows: Sequence[tuple[str, str | None, int, int, int]]) -> list[FirmRow]:
+    return [FirmRow(localised_name(name, name_zh), a, c, f) for name, name_zh, a, c, f in rows]
 
 
 def university_figures() -> list[UniversityRow]:
@@ -181,6 +197,10 @@ def university_figures() -> list[UniversityRow]:
 
     Applications of deleted accounts (anonymised, no student) count in a row of their own.
     """
+    return _university_figures(_university_rows())
+
+
+def _university_rows() -> list[tuple[str | None, bool, int, int]]:
     gone = Application.student_id.is_(None)
     rows = db.session.execute(
         select(
@@ -192,10 +212,11 @@ def university_figures() -> list[UniversityRow]:
         .outerjoin(StudentProfile, StudentProfile.id == Application.student_id)
         .group_by(StudentProfile.university, gone)
     )
-    named = [
-        UniversityRow(_university_label(code, deleted), int(n), int(s))
-        for code, deleted, n, s in rows
-    ]
+    return [(code, bool(deleted), int(n), int(s)) for code, deleted, n, s in rows]
+
+
+def _university_figures(rows: Sequence[tuple[str | None, bool, int, int]]) -> list[UniversityRow]:
+    named = [UniversityRow(_university_label(code, deleted), n, s) for code, deleted, n, s in rows]
     return sorted(named, key=lambda u: (-u.applications, u.name))
 
 
@@ -263,9 +284,12 @@ def median_seconds_in_stage() -> dict[str, tuple[float, int]]:
     return {stage: (float(median), int(n)) for stage, median, n in rows}
 
 
-def stage_times(by_stage: dict[str, int]) -> list[StageTime]:
+def stage_times(
+    by_stage: dict[str, int], medians: dict[str, tuple[float, int]] | None = None
+) -> list[StageTime]:
     """Median time in each stage that an application can leave, in workflow order."""
-    medians = median_seconds_in_stage()
+    if medians is None:
+        medians = median_seconds_in_stage()
     return [
         StageTime(
             stage,
