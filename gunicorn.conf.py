@@ -23,6 +23,7 @@ like the app's, on stderr.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -84,6 +85,10 @@ def when_ready(server: Any) -> None:
     server.log.info(
         "Matcher index of %d students built in %.1f s", size, time.perf_counter() - started
     )
+    # What the master holds now (the app, the index) lives as long as the workers: frozen,
+    # the workers' garbage collections stop walking its ~220,000 objects (with 100,000
+    # students: 2 of 30 ms of CPU a request) and its memory pages stay shared.
+    gc.freeze()
 
 
 _production = os.environ.get("APP_ENV", "development").lower() == "production"
