@@ -23,6 +23,9 @@ Rate limits stay on and are counted in Redis as in production (database 5 unless
 per-email login limits raised: all 200 users come from 127.0.0.1, so the real limit of
 10 logins a minute per address would refuse most of them, whereas in production they come
 from 200 addresses. ``--no-rate-limit`` turns the limits off (RATELIMIT_ENABLED=0) instead.
+The run's keys (rate limits, counters, dashboard figures) carry a prefix of its own,
+``talent-bridge-load-<time>:``, and are deleted at the end, so that a run neither reads
+another's counts nor leaves its own behind.
 """
 
 from __future__ import annotations
@@ -253,7 +256,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def server_env(args: argparse.Namespace, url: str, port: int, smtp_port: int) -> dict[str, str]:
+@contextmanager
+def redis_keys(url: str, prefix: str) -> Iterator[str]:
+    """A key prefix for this run; its keys are deleted on the way out."""
+    try:
+        yield prefix
+    finally:
+        import redis  # the server's dependency; imported here so --help works without it
+
+        client = redis.Redis.from_url(url)
+        try:
+            # Flask-Limiter stores "LIMITS:LIMITER/<prefix>/..."; the counters "<prefix>...".
+            keys = list(client.scan_iter(match=f"*{prefix}*", count=1000))
+            for start in range(0, len(keys), 1000):
+                client.delete(*keys[start : start + 1000])
+            print(f"deleted {len(keys)} Redis keys of this run ({prefix}*)", flush=True)
+        except redis.RedisError as error:
+            print(f"could not delete this run's Redis keys ({prefix}*): {error}", flush=True)
+        finally:
+            client.close()
+
+
+def server_env(
+    args: argparse.Namespace, url: str, port: int, smtp_port: int, key_prefix: str
+) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         APP_ENV="production",
@@ -269,6 +295,8 @@ def server_env(args: argparse.Namespace, url: str, port: int, smtp_port: int) ->
         MAIL_USE_SSL="0",
         REDIS_URL=args.redis_url,  # /readyz and the operators' counters: not database 0
         RATELIMIT_STORAGE_URI=args.redis_url,
+        RATELIMIT_KEY_PREFIX=key_prefix,
+        OPS_KEY_PREFIX=key_prefix,
     )
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
@@ -321,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         url = stack.enter_context(scratch_database(args))
         logins = json.loads(args.logins.read_text(encoding="utf-8"))
-        env = server_env(args, url, port, smtp_port)
+        keys = stack.enter_context(redis_keys(args.redis_url, f"talent-bridge-load-{stamp}:"))
+        env = server_env(args, url, port, smtp_port, keys)
         smtp = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}"]
         stack.enter_context(process(smtp, OUT / f"load-{stamp}-smtp.log"))
         server_command = [gunicorn, "-c", "gunicorn.conf.py", "wsgi:app"]
