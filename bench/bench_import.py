@@ -10,6 +10,11 @@ and extrapolates. It prints rows per second, wall time, peak memory (the process
 maximum resident set size) and the ratio. Targets (issue 3): at least 10 times the
 naive rate, 100,000 rows within a minute, peak memory under 500 MB. It prints, it does
 not assert: timings depend on the machine.
+
+``--postgres postgresql://postgres@127.0.0.1/test`` runs both importers against two
+scratch databases created on that server (``tb_bench_import_<pid>_bulk`` and ``_naive``,
+dropped afterwards) instead of SQLite files: the production database, where the child
+rows go in with COPY.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,8 +36,10 @@ sys.path.insert(0, str(ROOT))
 
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
 from web import create_app  # noqa: E402
+from web.config import normalise_database_url  # noqa: E402
 from web.extensions import db  # noqa: E402
 from web.models import StudentLanguage, StudentProfile, StudentSkill, User  # noqa: E402
 from web.services.importing import import_paths  # noqa: E402
@@ -44,11 +53,33 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def fresh_app(db_path: Path) -> Flask:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "TESTING": True})
+def fresh_app(url: str) -> Flask:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     return app
+
+
+@contextmanager
+def scratch_databases(server: str | None, folder: Path) -> Iterator[tuple[str, str]]:
+    """URLs for the bulk and the naive import: SQLite files, or new PostgreSQL databases."""
+    if server is None:
+        yield f"sqlite:///{folder / 'bulk.db'}", f"sqlite:///{folder / 'naive.db'}"
+        return
+    base = make_url(normalise_database_url(server))
+    names = [f"tb_bench_import_{os.getpid()}_{kind}" for kind in ("bulk", "naive")]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        bulk_url, naive_url = (base.set(database=n).render_as_string(False) for n in names)
+        yield bulk_url, naive_url
+    finally:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def generate(rows: int, out: Path) -> float:
@@ -113,18 +144,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="students to generate")
     parser.add_argument("--sample", type=int, default=2_000, help="rows for the naive importer")
+    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to import into")
     args = parser.parse_args()
     assert list(STUDENTS.columns)  # the generator writes the students header
 
-    with tempfile.TemporaryDirectory(prefix="tb-bench-import-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="tb-bench-import-") as tmp,
+        scratch_databases(args.postgres, Path(tmp)) as (bulk_url, naive_url),
+    ):
         folder = Path(tmp)
+        print(f"database: {'PostgreSQL' if args.postgres else 'SQLite'}")
         students = folder / "students.csv"
         generated = generate(args.rows, students)
         size_mb = students.stat().st_size / 1e6
         print(f"generated {args.rows:,} students ({size_mb:.1f} MB) in {generated:.1f} s")
 
         before = peak_mb()
-        elapsed, cpu, created = bulk(fresh_app(folder / "bulk.db"), students)
+        elapsed, cpu, created = bulk(fresh_app(bulk_url), students)
         peak = peak_mb()
         rate, cpu_rate = created / elapsed, created / cpu
         print(
@@ -134,7 +170,7 @@ def main() -> None:
         )
 
         sample = min(args.sample, args.rows)
-        naive_elapsed, naive_cpu = naive(fresh_app(folder / "naive.db"), students, sample)
+        naive_elapsed, naive_cpu = naive(fresh_app(naive_url), students, sample)
         naive_rate, naive_cpu_rate = sample / naive_elapsed, sample / naive_cpu
         print(
             f"naive import: {sample:,} rows in {naive_elapsed:.1f} s = {naive_rate:,.0f} rows/s "

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
 from web.extensions import db
 from web.models import (
@@ -71,16 +71,24 @@ def insert_ids(table: Table, rows: list[dict[str, Any]], key: str) -> list[int]:
 
 
 def insert_plain(table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows of plain ints and strings straight through the driver's executemany.
+    """Insert rows of plain values (ints, strings, numbers) the driver's fastest way.
 
     Child rows (skills, languages) are the bulk of an import, 1.3 million for 100,000
-    students. They hold no dates or other values that need converting, so they skip
-    SQLAlchemy's per-row parameter processing, which costs more than SQLite's insert.
-    The statement is still compiled by SQLAlchemy for the session's dialect.
+    students. They hold no dates and no column with a Python-side default, so they skip
+    SQLAlchemy's per-row parameter processing: on PostgreSQL they are streamed with COPY
+    (about 20 times the rate of executemany, which took two thirds of an import there);
+    elsewhere they go through the driver's executemany, the statement still compiled by
+    SQLAlchemy for the session's dialect.
     """
     if not rows:
         return
+    defaulted = [c.name for c in table.columns if c.default is not None and c.name not in columns]
+    if defaulted:  # COPY and the raw executemany would leave them NULL
+        raise ValueError(f"insert_plain cannot fill the defaults of {table.name}: {defaulted}")
     connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table, columns, rows)
+        return
     stmt = insert(table).values({c: bindparam(c) for c in columns})
     compiled = stmt.compile(dialect=connection.dialect)
     if compiled.positional:
@@ -93,6 +101,21 @@ def insert_plain(table: Table, columns: tuple[str, ...], rows: list[tuple[Any, .
     else:
         params = [dict(zip(columns, row, strict=True)) for row in rows]
     connection.exec_driver_sql(compiled.string, params)
+
+
+def _copy(
+    connection: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """COPY the rows in, on the session's own connection and so in its transaction."""
+    from psycopg import sql  # PostgreSQL's driver; not needed on SQLite
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+        for row in rows:
+            copy.write_row(row)
 
 
 def update_rows(table: Table, rows: list[dict[str, Any]]) -> None:
