@@ -38,6 +38,33 @@ def test_pool_follows_profile_changes_and_deletions(app, make):
     assert list(ranking.score_students(posting).ids) == [first.profile.id]
 
 
+def test_a_change_committed_late_with_an_earlier_timestamp_is_picked_up(app, make, monkeypatch):
+    """An import that began before a student's edit but committed after it changes neither
+    the count nor the latest timestamp; the periodic re-read still finds it."""
+    posting = make.posting(required=[("Solidity", 3)])
+    late = make.student(skills=[("Excel", 3)])
+    make.student(skills=[("Solidity", 4)])  # the latest change the pool has seen
+    ranked = ranking.score_students(posting)
+    before = dict(zip(ranked.ids, ranked.scores, strict=True))[late.profile.id]
+
+    stamped = late.profile.updated_at  # when "the import" began: earlier than the latest
+    save_profile(
+        late.profile, ProfileData(full_name=late.profile.full_name, skills=[("Solidity", 5)])
+    )
+    db.session.flush()
+    late.profile.updated_at = stamped
+    db.session.commit()
+
+    def score() -> float:
+        scored = ranking.score_students(posting)
+        return dict(zip(scored.ids, scored.scores, strict=True))[late.profile.id]
+
+    assert score() == before  # count and latest timestamp unchanged: not seen yet
+    now = ranking.pool._clock()
+    monkeypatch.setattr(ranking.pool, "_clock", lambda: now + ranking.pool.RECHECK_SECONDS + 1)
+    assert score() > before + 50
+
+
 def test_fast_scores_equal_the_reference_scorer(app, make):
     posting = make.posting(required=[("Python", 4), ("Machine Learning", 3)])
     students = [

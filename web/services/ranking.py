@@ -124,14 +124,24 @@ class _State:
     count: int
     latest: datetime | None
     engine_url: str
+    checked: float  # time.monotonic() of the last re-read
 
 
 class StudentPool:
-    """One PoolIndex per process and database, kept in step with the student table."""
+    """One PoolIndex per process and database, kept in step with the student table.
+
+    A change shows as a new count or a later ``updated_at``. One that committed late with
+    an earlier timestamp than a change already seen (a long import, say) changes neither,
+    so the profiles changed in the last ``_SAFETY_MARGIN`` are also re-read every
+    ``RECHECK_SECONDS``: such a change reaches every server's ranking within that time.
+    """
+
+    RECHECK_SECONDS = 60.0
 
     def __init__(self) -> None:
         self._state: _State | None = None
         self._lock = threading.Lock()
+        self._clock = time.monotonic
 
     def _signature(self) -> tuple[int, datetime | None]:
         # Two scalar subqueries, not one aggregate: the maximum then comes from the index
@@ -152,9 +162,12 @@ class StudentPool:
         with self._lock:
             state = self._state
             if state is None or state.engine_url != url:
-                state = self._state = _State(PoolIndex(load_candidates()), count, latest, url)
-            elif (count, latest) != (state.count, state.latest):
-                self._refresh(state, count, latest)
+                index = PoolIndex(load_candidates())
+                state = self._state = _State(index, count, latest, url, self._clock())
+            else:
+                changed = (count, latest) != (state.count, state.latest)
+                if changed or self._clock() - state.checked > self.RECHECK_SECONDS:
+                    self._refresh(state, count, latest)
             return state.index
 
     def _refresh(self, state: _State, count: int, latest: datetime | None) -> None:
@@ -172,7 +185,7 @@ class StudentPool:
             present = set(state.index.keys())
             for key in present - alive:
                 state.index.remove(key)
-        state.count, state.latest = count, latest
+        state.count, state.latest, state.checked = count, latest, self._clock()
 
 
 pool = StudentPool()
