@@ -9,11 +9,8 @@ the size of the programme; the median is computed in the database, not in Python
 Those three take seconds with 200,000 applications, so their results are kept for
 DASHBOARD_CACHE_SECONDS (web/services/figure_cache.py) and the page says as of when.
 
-Median time in a stage is measured on finished spells only: an application's spell in a
-stage runs from the event that moved it into the stage to the next event of the same
-application. A spell that has not ended (the application is still in that stage) does
-not count towards the median, because its length is not known yet; the dashboard shows
-how many applications are still waiting in each stage beside it.
+Median time in a stage (web/services/stage_medians.py) is measured on finished spells
+only; the dashboard shows how many applications are still waiting in each stage beside it.
 """
 
 from __future__ import annotations
@@ -21,13 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import Float, func, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import func, select
 
 from web.extensions import db
 from web.formatting import localised_name, status_label
@@ -35,13 +30,13 @@ from web.models import (
     APPLICATION_STATUSES,
     CLOSED_STATUSES,
     Application,
-    ApplicationEvent,
     Firm,
     Posting,
     StudentProfile,
 )
 from web.reference.institutions import institution_name
 from web.services import figure_cache
+from web.services.stage_medians import median_seconds_in_stage
 
 ROW_HEIGHT = 42  # pixels: a label line, then the bar
 LABEL_CHARS = 34  # longer labels are cut in the chart (the table has them whole)
@@ -224,64 +219,6 @@ def _university_label(code: str | None, deleted: bool) -> str:
     if deleted:
         return _("Deleted accounts")
     return institution_name(code, str(get_locale() or "en")) if code else _("Not given")
-
-
-class _SecondsBetween(FunctionElement[float]):
-    """Seconds from the first timestamp to the second, in the database's own dialect."""
-
-    type = Float()
-    inherit_cache = True
-
-
-@compiles(_SecondsBetween)
-def _seconds_postgresql(element: _SecondsBetween, compiler: Any, **kw: Any) -> str:
-    start, end = list(element.clauses)
-    return f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
-
-
-@compiles(_SecondsBetween, "sqlite")
-def _seconds_sqlite(element: _SecondsBetween, compiler: Any, **kw: Any) -> str:
-    start, end = list(element.clauses)
-    return (
-        f"((julianday({compiler.process(end, **kw)}) - "
-        f"julianday({compiler.process(start, **kw)})) * 86400.0)"
-    )
-
-
-def median_seconds_in_stage() -> dict[str, tuple[float, int]]:
-    """stage -> (median seconds of finished spells, number of finished spells), in one query.
-
-    Window functions pair each event with the application's next one (the end of the
-    spell), rank the spells of each stage by length, and keep the middle one or two.
-    """
-    event = ApplicationEvent
-    spells = select(
-        event.to_status.label("stage"),
-        _SecondsBetween(
-            event.at,
-            func.lead(event.at).over(
-                partition_by=event.application_id, order_by=(event.at, event.id)
-            ),
-        ).label("seconds"),
-    ).subquery()
-    finished = (
-        select(spells.c.stage, spells.c.seconds).where(spells.c.seconds.is_not(None)).subquery()
-    )
-    ranked = select(
-        finished.c.stage,
-        finished.c.seconds,
-        func.row_number()
-        .over(partition_by=finished.c.stage, order_by=finished.c.seconds)
-        .label("rn"),
-        func.count().over(partition_by=finished.c.stage).label("n"),
-    ).subquery()
-    rows = db.session.execute(
-        select(ranked.c.stage, func.avg(ranked.c.seconds), func.max(ranked.c.n))
-        # the middle row when n is odd, the two middle rows when it is even
-        .where(2 * ranked.c.rn >= ranked.c.n, 2 * ranked.c.rn <= ranked.c.n + 2)
-        .group_by(ranked.c.stage)
-    )
-    return {stage: (float(median), int(n)) for stage, median, n in rows}
 
 
 def stage_times(
