@@ -29,7 +29,7 @@ from web.config import normalise_database_url
 from web.extensions import db
 from web.models import Application, ApplicationEvent, ImportBatch, OutboxMessage, Posting
 from web.services import applications as application_service
-from web.services import stages
+from web.services import offers, stages
 from web.services.importing.writing import FirmWriter
 
 pytestmark = pytest.mark.skipif(
@@ -83,6 +83,20 @@ def meet_after(monkeypatch, owner: object, name: str, parties: int) -> None:
     monkeypatch.setattr(owner, name, waiting)
 
 
+def meet_before(monkeypatch, owner: object, name: str, parties: int) -> None:
+    """The first ``parties`` calls of ``owner.name`` wait for each other before it runs."""
+    original = getattr(owner, name)
+    barrier = threading.Barrier(parties)
+    calls = itertools.count()
+
+    def waiting(*args: Any, **kwargs: Any) -> Any:
+        if next(calls) < parties:
+            barrier.wait(timeout=WAIT)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, waiting)
+
+
 class Browser:
     """A test client whose every request runs in an app context (so a session) of its own.
 
@@ -131,8 +145,9 @@ def test_two_applications_at_once_leave_one_and_a_message(app, make, monkeypatch
     posting = make.posting()
     student = make.student()
     tabs = signed_in(app, student, tabs=2)
-    # Both requests have looked for an earlier application before either inserts.
-    meet_after(monkeypatch, application_service, "find", 2)
+    # Both requests reach the student's lock together: the second waits for the first to
+    # commit, then finds its application.
+    meet_before(monkeypatch, application_service, "lock_student", 2)
     url = f"/student/postings/{posting.ref}/apply"
     data = {"cover_note": NOTE, "transfer_consent": "y"}
 
@@ -294,6 +309,69 @@ def test_one_student_accepting_two_offers_at_once_takes_one(app, client, login, 
         )
     )
     assert events == 2 + 2 + 2  # submitted and offered each, then one accept, one withdrawal
+
+
+def test_an_application_cannot_slip_in_while_an_offer_is_accepted(
+    app, client, login, make, monkeypatch
+):
+    """The acceptance waits (a second at most) for the application to look for a place, and
+    the application inserts only after the acceptance committed: without the student's
+    lock the application would find no place, and stay open beside the accepted offer.
+    With it, the application waits for the acceptance and is refused."""
+    student = make.student()
+    employer = make.employer()
+    application = applied(client, login, student, make.posting(employer.membership.firm))
+    login(employer)
+    client.post(f"/employer/applications/{application.id}/offer")
+    login.logout()
+    application = fresh(application)
+    apply_url = f"/student/postings/{make.posting(make.firm(name='WeBank')).ref}/apply"
+    tabs = signed_in(app, student, tabs=2)
+    locked, checked, accepted = threading.Event(), threading.Event(), threading.Event()
+    lock, accept, placement = (
+        application_service.lock_student,
+        offers.accept,
+        application_service.placement,
+    )
+
+    def locking(profile_id: int) -> None:
+        lock(profile_id)
+        locked.set()  # the acceptance holds the student: now the application starts
+
+    def accepting_and_committing(*args: Any, **kwargs: Any) -> Any:
+        withdrawn = accept(*args, **kwargs)
+        checked.wait(timeout=1)  # the lock keeps the application from looking: time out
+        db.session.commit()
+        accepted.set()
+        return withdrawn
+
+    def checking_then_waiting(profile: Any) -> Any:
+        found = placement(profile)
+        checked.set()
+        if found is None:  # no place seen: let the acceptance commit before inserting
+            accepted.wait(timeout=WAIT)
+        return found
+
+    monkeypatch.setattr(application_service, "lock_student", locking)
+    monkeypatch.setattr(offers, "accept", accepting_and_committing)
+    monkeypatch.setattr(application_service, "placement", checking_then_waiting)
+
+    def apply_once_accepting() -> TestResponse:
+        locked.wait(timeout=WAIT)
+        return tabs[1].post(apply_url, data={"cover_note": NOTE, "transfer_consent": "y"})
+
+    _accept, refused = at_once(
+        accepting(tabs[0], (application.id, application.version)), apply_once_accepting
+    )
+
+    assert fresh(application).status == "accepted"
+    others = db.session.scalars(
+        select(Application.status).where(
+            Application.student_id == student.profile.id, Application.id != application.id
+        )
+    ).all()
+    assert others == []
+    assert "You have accepted a place at" in tabs[1].page_after(refused)
 
 
 # -- importing -----------------------------------------------------------------------------

@@ -83,6 +83,45 @@ def test_accepting_withdraws_the_other_open_applications_and_tells_those_firms(
     assert "Withdrawn automatically" in page
 
 
+def test_a_student_with_a_place_cannot_apply_elsewhere(client, make, login, firm_posting):
+    employer, posting = firm_posting
+    student = make.student(full_name="Lam Wing Sze")
+    application = offered(client, login, employer, student, posting)
+    login(student)
+    answer(client, application, "accept")
+    other = make.posting(make.firm(name="WeBank"))
+
+    page = client.get(f"/postings/{other.ref}").get_data(as_text=True)
+    assert "You have a place" in page and "Ping An Technology" in page
+    assert f"/student/postings/{other.ref}/apply" not in page  # no form to fill in
+    assert f"/student/applications/{application.id}" in page
+
+    response = client.post(
+        f"/student/postings/{other.ref}/apply",
+        data={"cover_note": "Still keen on risk analytics at WeBank.", "transfer_consent": "y"},
+    )
+    page = flashed(client, response)
+    assert "You have accepted a place at Ping An Technology" in page
+    assert "contact the programme office" in page
+    held = db.session.scalars(
+        select(Application.posting_id).where(Application.student_id == student.profile.id)
+    ).all()
+    assert held == [posting.id]  # nothing sent to WeBank
+
+
+def test_a_declined_offer_leaves_the_student_free_to_apply(client, make, login, firm_posting):
+    employer, posting = firm_posting
+    student = make.student()
+    application = offered(client, login, employer, student, posting)
+    login(student)
+    answer(client, application, "decline")
+    other = make.posting(make.firm(name="WeBank"))
+    page = client.get(f"/postings/{other.ref}").get_data(as_text=True)
+    assert "You have a place" not in page and f"/student/postings/{other.ref}/apply" in page
+    login.logout()
+    assert applied(client, login, student, other).status == "submitted"
+
+
 def test_the_last_place_goes_to_the_first_acceptance_and_the_second_is_refused(
     client, make, login, firm_posting
 ):

@@ -55,15 +55,17 @@ def posting(ref: str) -> str:
     item = posting_service.get_by_ref(ref)
     if item is None or not item.is_visible:
         abort(404)
-    application = apply_form = fit = None
+    application = apply_form = fit = placed = None
     if current_user.is_authenticated and current_user.is_student and current_user.profile:
         application = application_service.find(current_user.profile, item)
+        placed = application_service.placement(current_user.profile)
         apply_form = ApplyForm(firm=item.firm)
         fit = ranking.explain(current_user.profile, item)
     return render_template(
         "public/posting.html",
         posting=item,
         application=application,
+        placed=placed,
         apply_form=apply_form,
         fit=fit,
         accepting=item.accepts_applications(date.today()),

@@ -51,6 +51,29 @@ def find(profile: StudentProfile | None, posting: Posting) -> Application | None
     )
 
 
+def lock_student(profile_id: int) -> None:
+    """Lock the student's profile row until the transaction ends (no-op on SQLite).
+
+    Applying and accepting an offer both take it first, so that one student's
+    applications and acceptances happen one after another, never across each other.
+    """
+    db.session.execute(
+        select(StudentProfile.id).where(StudentProfile.id == profile_id).with_for_update()
+    ).one()
+
+
+def placement(profile: StudentProfile | None) -> Application | None:
+    """The offer this student has accepted, if any: the programme places a student once."""
+    if profile is None:
+        return None
+    return db.session.scalar(
+        select(Application)
+        .where(Application.student_id == profile.id, Application.status == "accepted")
+        .options(selectinload(Application.posting).selectinload(Posting.firm))
+        .limit(1)
+    )
+
+
 def apply(
     profile: StudentProfile,
     posting: Posting,
@@ -63,7 +86,10 @@ def apply(
 
     Every application is made here, so none reaches a firm in Shenzhen without a
     ``transfer`` consent naming that firm, recorded in the same transaction. The
-    database's unique constraint settles a race between two identical applications.
+    student's profile row is locked first, as accepting an offer locks it
+    (web/services/offers.py): an application and an acceptance by one student cannot
+    cross, so nobody applies on after taking a place. The database's unique constraint
+    still settles a race between two identical applications.
     """
     if not transfer_consent:
         raise ConsentMissing(
@@ -71,8 +97,19 @@ def apply(
         )
     if not posting.accepts_applications(today):
         raise ApplicationError(_("This posting is no longer taking applications."))
+    lock_student(profile.id)
     if find(profile, posting) is not None:
         raise ApplicationError(_("You have already applied to this internship."))
+    placed = placement(profile)
+    if placed is not None:
+        raise ApplicationError(
+            _(
+                "You have accepted a place at %(firm)s (%(posting)s), so you cannot apply for "
+                "other internships. If your plans change, contact the programme office.",
+                firm=firm_name(placed.posting.firm),
+                posting=placed.posting.title,
+            )
+        )
     application = Application(
         student_id=profile.id, posting_id=posting.id, cover_note=cover_note.strip()
     )

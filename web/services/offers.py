@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 
 from web.extensions import db
 from web.formatting import firm_name
-from web.models import CLOSED_STATUSES, Application, Posting, StudentProfile, User
+from web.models import CLOSED_STATUSES, Application, Posting, User
+from web.services import applications
 from web.services.applications import ApplicationError
 from web.services.rounds import check_offers_allowed
 from web.services.stages import EMPLOYER, STUDENT, check, transition
@@ -132,11 +133,7 @@ def _lock_student(application: Application) -> None:
     at once (two tabs) would each update the other's application and deadlock. Locked
     first, the second waits for the first, then finds its offer withdrawn.
     """
-    db.session.execute(
-        select(StudentProfile.id)
-        .where(StudentProfile.id == application.student_id)
-        .with_for_update()
-    ).one()
+    applications.lock_student(application.student_id)
     db.session.refresh(application)
 
 

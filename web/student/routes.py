@@ -138,6 +138,7 @@ def _posting_page(posting: Posting, form: ApplyForm) -> str:
         "public/posting.html",
         posting=posting,
         application=application_service.find(profile, posting),
+        placed=application_service.placement(profile),
         apply_form=form,
         fit=ranking.explain(profile, posting),
         accepting=posting.accepts_applications(date.today()),
