@@ -43,11 +43,12 @@ def test_a_change_committed_late_with_an_earlier_timestamp_is_picked_up(app, mak
     the count nor the latest timestamp; the periodic re-read still finds it."""
     posting = make.posting(required=[("Solidity", 3)])
     late = make.student(skills=[("Excel", 3)])
-    make.student(skills=[("Solidity", 4)])  # the latest change the pool has seen
+    latest = make.student(skills=[("Solidity", 4)])  # the latest change the pool has seen
     ranked = ranking.score_students(posting)
     before = dict(zip(ranked.ids, ranked.scores, strict=True))[late.profile.id]
 
-    stamped = late.profile.updated_at  # when "the import" began: earlier than the latest
+    # When "the import" began: after the profile was first written, before the latest change.
+    stamped = late.profile.updated_at + (latest.profile.updated_at - late.profile.updated_at) / 2
     save_profile(
         late.profile, ProfileData(full_name=late.profile.full_name, skills=[("Solidity", 5)])
     )
@@ -63,6 +64,33 @@ def test_a_change_committed_late_with_an_earlier_timestamp_is_picked_up(app, mak
     now = ranking.pool._clock()
     monkeypatch.setattr(ranking.pool, "_clock", lambda: now + ranking.pool.RECHECK_SECONDS + 1)
     assert score() > before + 50
+
+
+def test_the_periodic_re_read_loads_only_what_changed(app, make, monkeypatch):
+    """Just after an import every profile carries one recent stamp: the once-a-minute
+    re-read compares stamps and loads none of them again (the load test's workers each
+    reloaded 100,000 profiles a minute when it did not)."""
+    posting = make.posting(required=[("Python", 3)])
+    students = [make.student(skills=[("Python", 3)]) for _ in range(3)]
+    ranking.score_students(posting)
+    loaded: list[list[int]] = []
+    load = ranking.load_candidates
+
+    def recording(profile_ids=None):
+        loaded.append(sorted(profile_ids or []))
+        return load(profile_ids)
+
+    monkeypatch.setattr(ranking, "load_candidates", recording)
+    clock = ranking.pool._clock()
+    monkeypatch.setattr(ranking.pool, "_clock", lambda: clock + ranking.pool.RECHECK_SECONDS + 1)
+    ranking.score_students(posting)
+    assert loaded == []
+
+    edited = students[1].profile
+    save_profile(edited, ProfileData(full_name=edited.full_name, skills=[("Python", 5)]))
+    db.session.commit()
+    ranking.score_students(posting)
+    assert loaded == [[edited.id]]
 
 
 def test_fast_scores_equal_the_reference_scorer(app, make):
