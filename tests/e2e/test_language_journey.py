@@ -30,7 +30,7 @@ def test_visitor_switches_to_traditional_chinese(journey: Journey) -> None:
     page.fill("#password", PASSWORD)
     page.click("#submit")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-HK")
-    expect(page.get_by_role("button", name=journey.t("Log out"))).to_be_visible()
+    expect(page.get_by_role("button", name=journey.t("Account"))).to_be_visible()
     journey.go("/coordinator/employers")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-HK")
     journey.shot("logged-in")
