@@ -371,7 +371,7 @@ def test_an_application_cannot_slip_in_while_an_offer_is_accepted(
         )
     ).all()
     assert others == []
-    assert "You have accepted a place at" in tabs[1].page_after(refused)
+    assert "You have accepted a place as" in tabs[1].page_after(refused)
 
 
 # -- importing -----------------------------------------------------------------------------

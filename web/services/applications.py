@@ -104,7 +104,7 @@ def apply(
     if placed is not None:
         raise ApplicationError(
             _(
-                "You have accepted a place at %(firm)s (%(posting)s), so you cannot apply for "
+                "You have accepted a place as %(posting)s at %(firm)s, so you cannot apply for "
                 "other internships. If your plans change, contact the programme office.",
                 firm=firm_name(placed.posting.firm),
                 posting=placed.posting.title,
