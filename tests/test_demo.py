@@ -30,6 +30,11 @@ def test_demo_loads_data_and_prints_working_logins(app, runner, client, login, t
     assert db.session.scalar(select(func.count(Posting.id))) >= 3
     statuses = set(db.session.scalars(select(Application.status)))
     assert {"submitted", "shortlisted", "interview", "offered"} <= statuses
+    # Weeks of history, so that the dashboard's median time in each stage means something.
+    login(*logins["coordinator"])
+    page = client.get("/coordinator/").get_data(as_text=True)
+    times = page[page.index("Median time in each stage") :]
+    assert "days" in times and "0 minutes" not in times
 
 
 def test_running_the_demo_again_changes_only_the_passwords(app, runner, login, tmp_path):
