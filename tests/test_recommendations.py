@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from tests.hiring_support import applied
 from web.extensions import db
 from web.services import ranking
 from web.services.postings import PostingData, SkillNeed, apply_data
@@ -24,6 +25,20 @@ def test_recommendations_rank_postings_for_the_student(client, make, login):
     page = client.get("/student/recommendations").get_data(as_text=True)
     assert titles_in_order(page) == [ml.title, fe.title]
     assert "2 of 2 requirements met" in page
+
+
+def test_recommendations_show_where_the_student_has_applied(client, make, login):
+    firm = make.firm()
+    applied_to = make.posting(firm, required=[("Python", 3)])
+    other = make.posting(firm, required=[("Python", 3), ("SQL", 3)])
+    student = make.student(skills=[("Python", 4)])
+    applied(client, login, student, applied_to)
+    login(student)
+    page = client.get("/student/recommendations").get_data(as_text=True)
+    entries = page.split('class="list-group-item')[1:]
+    (mine,) = [e for e in entries if applied_to.title in e and other.title not in e]
+    assert "Your application" in mine and "Submitted" in mine
+    assert all("Your application" not in e for e in entries if other.title in e)
 
 
 def test_recommendations_ask_for_skills_first(client, make, login):

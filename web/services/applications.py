@@ -133,6 +133,16 @@ def apply(
     return application
 
 
+def stages_by_posting(profile: StudentProfile) -> dict[int, str]:
+    """posting id -> the stage of this student's application to it, in one query."""
+    rows = db.session.execute(
+        select(Application.posting_id, Application.status).where(
+            Application.student_id == profile.id
+        )
+    )
+    return dict(rows.tuples().all())
+
+
 def for_student_query(profile: StudentProfile) -> Select[tuple[Application]]:
     return (
         select(Application)

@@ -103,7 +103,12 @@ def edit_profile() -> Response | str:
 def recommendations() -> str:
     profile = _profile()
     items = ranking.recommend(profile, top=30, today=date.today()) if profile.skills else []
-    return render_template("student/recommendations.html", profile=profile, items=items)
+    return render_template(
+        "student/recommendations.html",
+        profile=profile,
+        items=items,
+        applied=application_service.stages_by_posting(profile),
+    )
 
 
 @bp.post("/postings/<ref>/apply")
