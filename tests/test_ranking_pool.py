@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import delete
 
 from tests.conftest import Factory
@@ -13,6 +14,13 @@ from web.extensions import db
 from web.models import Posting, StudentProfile
 from web.services import ranking
 from web.services.profiles import ProfileData, save_profile
+
+
+@pytest.fixture(autouse=True)
+def fresh_pool(monkeypatch) -> None:
+    """Each test starts with no pool: the process-wide one was built by earlier tests, at
+    times (and full checks) that would make the clock tests here depend on the order."""
+    monkeypatch.setattr(ranking.pool, "_state", None)
 
 
 def test_pool_follows_profile_changes_and_deletions(app, make):
@@ -91,6 +99,45 @@ def test_the_periodic_re_read_loads_only_what_changed(app, make, monkeypatch):
     db.session.commit()
     ranking.score_students(posting)
     assert loaded == [[edited.id]]
+
+
+def advance(monkeypatch, seconds: float) -> None:
+    """Move the pool's clock on by this many seconds from now."""
+    now = ranking.pool._clock()
+    monkeypatch.setattr(ranking.pool, "_clock", lambda: now + seconds)
+
+
+def scores_of(posting) -> dict[int, float]:
+    scored = ranking.score_students(posting)
+    return dict(zip(scored.ids.tolist(), scored.scores.tolist(), strict=True))
+
+
+def test_a_profile_added_late_with_an_old_stamp_joins_the_pool(app, make):
+    """A long import that committed after the margin: its new students still join."""
+    posting = make.posting(required=[("Solidity", 3)])
+    make.student(skills=[("Solidity", 4)])
+    scores_of(posting)
+    late = make.student(skills=[("Solidity", 5)])
+    late.profile.updated_at = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    assert late.profile.id in scores_of(posting)
+
+
+def test_a_change_older_than_the_margin_is_found_by_the_full_check(app, make, monkeypatch):
+    posting = make.posting(required=[("Solidity", 3)])
+    late = make.student(skills=[("Excel", 3)])
+    make.student(skills=[("Solidity", 4)])
+    before = scores_of(posting)[late.profile.id]
+    data = ProfileData(full_name=late.profile.full_name, skills=[("Solidity", 5)])
+    save_profile(late.profile, data)
+    db.session.flush()
+    late.profile.updated_at = datetime.now(UTC) - timedelta(hours=1)  # a very long transaction
+    db.session.commit()
+
+    advance(monkeypatch, ranking.pool.RECHECK_SECONDS + 1)
+    assert scores_of(posting)[late.profile.id] == before  # outside the recent window
+    advance(monkeypatch, ranking.pool.FULL_CHECK_SECONDS + 1)
+    assert scores_of(posting)[late.profile.id] > before + 50
 
 
 def test_fast_scores_equal_the_reference_scorer(app, make):

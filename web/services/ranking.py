@@ -128,6 +128,7 @@ class _State:
     engine_url: str
     read_at: datetime  # when the last read began, by this server's clock
     checked: float  # time.monotonic() of the last read
+    fully_checked: float  # time.monotonic() of the last comparison of every stamp
 
 
 class StudentPool:
@@ -135,14 +136,16 @@ class StudentPool:
 
     A change shows as a new count or a later ``updated_at``; the profiles stamped since
     the last read (less ``_SAFETY_MARGIN``) are then compared with the stamps the index
-    holds, and only those that differ are loaded again. A change that committed late
-    with an earlier timestamp than one already seen (a long import) moves neither count
-    nor maximum, so the same comparison also runs every ``RECHECK_SECONDS``: such a
-    change reaches every server's ranking within that time. Comparing stamps keeps that
-    cheap even just after an import that stamped 100,000 profiles with one time.
+    holds, and only those that differ are loaded again; a count that still differs from
+    the index's size adds the missing profiles and drops the deleted ones. A change that
+    committed late with an earlier timestamp than one already seen (a long import) moves
+    neither count nor maximum, so the comparison also runs every ``RECHECK_SECONDS``, and
+    over every profile every ``FULL_CHECK_SECONDS`` (about 0.1 s for 100,000), for a
+    transaction longer than the margin or a server whose clock is off.
     """
 
     RECHECK_SECONDS = 60.0
+    FULL_CHECK_SECONDS = 600.0
 
     def __init__(self) -> None:
         self._state: _State | None = None
@@ -179,25 +182,32 @@ class StudentPool:
         read_at = utcnow()
         stamps = _stamps(None)  # before the profiles: a change in between is seen next time
         index = PoolIndex(load_candidates())
-        return _State(index, stamps, count, latest, url, read_at, self._clock())
+        now = self._clock()
+        return _State(index, stamps, count, latest, url, read_at, now, now)
 
     def _refresh(self, state: _State, count: int, latest: datetime | None) -> None:
-        read_at = utcnow()
-        seen = _stamps(state.read_at - _SAFETY_MARGIN)
+        read_at, now = utcnow(), self._clock()
+        full = now - state.fully_checked > self.FULL_CHECK_SECONDS
+        seen = _stamps(None if full else state.read_at - _SAFETY_MARGIN)
         ids = [pid for pid, stamp in seen.items() if state.stamps.get(pid) != stamp]
+        new = sum(pid not in state.stamps for pid in ids)
+        if full or count != len(state.index) + new:  # deleted, or added outside the window
+            alive = set(seen) if full else set(db.session.scalars(select(StudentProfile.id)))
+            for key in set(state.index.keys()) - alive:
+                state.index.remove(key)
+                state.stamps.pop(key, None)
+            missing = list(alive - state.stamps.keys() - set(ids))
+            if missing:  # committed late and stamped before the window: rare, read all
+                seen = _stamps(None)
+                ids += missing
         for candidate in load_candidates(ids) if ids else ():
             if candidate.key in state.index:
                 state.index.update(candidate)
             else:
                 state.index.add(candidate)
-        state.stamps.update((pid, seen[pid]) for pid in ids)
-        if count != len(state.index):  # some profiles were deleted
-            alive = set(db.session.scalars(select(StudentProfile.id)))
-            for key in set(state.index.keys()) - alive:
-                state.index.remove(key)
-                state.stamps.pop(key, None)
-        state.count, state.latest = count, latest
-        state.read_at, state.checked = read_at, self._clock()
+        state.stamps.update((pid, seen[pid]) for pid in ids if pid in seen)
+        state.count, state.latest, state.read_at, state.checked = count, latest, read_at, now
+        state.fully_checked = now if full else state.fully_checked
 
 
 def _stamps(since: datetime | None) -> dict[int, datetime]:
