@@ -8,6 +8,7 @@ Python and SQL levels so the matcher's order is clear.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -148,3 +149,30 @@ def coordinator_does(client, login, coordinator: User, round_: AllocationRound, 
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     login.logout()
     return page
+
+
+def employer_rows(html: str) -> list[tuple[str, str, bool]]:
+    """(student id, position, acceptable) of each row of the ranking form, in page order."""
+    rows = []
+    for n, sid in re.findall(r'name="rows-(\d+)-student_id" type="hidden" value="(\d+)"', html):
+        position = re.search(rf'name="rows-{n}-position"[^>]*value="(\d+)"', html).group(1)
+        checked = re.search(rf'<input (checked )?class="form-check-input" id="rows-{n}-', html)
+        rows.append((sid, position, bool(checked.group(1))))
+    return rows
+
+
+def ranked_round(client, login, p, round_):
+    """Everybody ranks; WeBank finds Ho not acceptable for the risk post."""
+    rank(client, login, p.chan, round_, [p.payments, p.risk, p.data])
+    rank(client, login, p.wong, round_, [p.risk, p.payments, p.data])
+    rank(client, login, p.lee, round_, [p.risk, p.data])
+    rank(client, login, p.ho, round_, [p.risk, p.payments])
+    login(p.webank)
+    url = f"/employer/rounds/{round_.id}/postings/{p.risk.id}"
+    data = {}
+    for n, (sid, position, _ok) in enumerate(employer_rows(client.get(url).get_data(as_text=True))):
+        data |= {f"rows-{n}-student_id": sid, f"rows-{n}-position": position}
+        if int(sid) != p.ho.profile.id:
+            data[f"rows-{n}-acceptable"] = "y"
+    assert client.post(url, data=data).status_code == 302
+    login.logout()

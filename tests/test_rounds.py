@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import re
-import threading
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import TEST_DATABASE_URL
 from tests.hiring_support import applied, flashed, kinds_for
 from tests.round_support import (
     build_programme,
     coordinator_does,
     create_round,
+    employer_rows,
     rank,
+    ranked_round,
     round_form,
 )
 from web.extensions import db
@@ -27,9 +26,8 @@ from web.models import (
     RoundChoice,
     RoundRanking,
     RoundResult,
-    User,
 )
-from web.services import ranking, round_allocation, rounds
+from web.services import ranking, round_allocation
 
 ROUND_KINDS = ("round_placed", "round_unplaced", "round_results")
 
@@ -179,16 +177,6 @@ def test_rank_lists_are_frozen_when_the_round_closes(client, login, programme, o
 # -- employers rank ----------------------------------------------------------------------
 
 
-def employer_rows(html: str) -> list[tuple[str, str, bool]]:
-    """(student id, position, acceptable) of each row of the ranking form, in page order."""
-    rows = []
-    for n, sid in re.findall(r'name="rows-(\d+)-student_id" type="hidden" value="(\d+)"', html):
-        position = re.search(rf'name="rows-{n}-position"[^>]*value="(\d+)"', html).group(1)
-        checked = re.search(rf'<input (checked )?class="form-check-input" id="rows-{n}-', html)
-        rows.append((sid, position, bool(checked.group(1))))
-    return rows
-
-
 def test_employer_sees_applicants_in_the_matchers_order(client, login, programme, open_round):
     p = programme
     login(p.webank)
@@ -285,23 +273,6 @@ def test_students_see_only_rounds_and_lists_of_their_own(client, make, login, pr
 
 
 # -- preview, publish --------------------------------------------------------------------
-
-
-def ranked_round(client, login, p, round_):
-    """Everybody ranks; WeBank finds Ho not acceptable for the risk post."""
-    rank(client, login, p.chan, round_, [p.payments, p.risk, p.data])
-    rank(client, login, p.wong, round_, [p.risk, p.payments, p.data])
-    rank(client, login, p.lee, round_, [p.risk, p.data])
-    rank(client, login, p.ho, round_, [p.risk, p.payments])
-    login(p.webank)
-    url = f"/employer/rounds/{round_.id}/postings/{p.risk.id}"
-    data = {}
-    for n, (sid, position, _ok) in enumerate(employer_rows(client.get(url).get_data(as_text=True))):
-        data |= {f"rows-{n}-student_id": sid, f"rows-{n}-position": position}
-        if int(sid) != p.ho.profile.id:
-            data[f"rows-{n}-acceptable"] = "y"
-    assert client.post(url, data=data).status_code == 302
-    login.logout()
 
 
 # Matcher order, risk (Python 5): chan, wong, ho (not acceptable), lee.
@@ -423,7 +394,6 @@ def test_a_failure_halfway_through_publishing_leaves_nothing(
         raise RuntimeError("mail queue unavailable")
 
     # After the placements, the withdrawals and the students' notices: the firms' notices.
-    from web.services import round_allocation
 
     monkeypatch.setattr(round_allocation, "_tell_firms", broken)
     login(p.coordinator)
@@ -573,43 +543,3 @@ def test_round_forms_carry_their_csrf_token(app, client, login, programme, open_
     client.post(f"/coordinator/rounds/{open_round.id}/close", data={"csrf_token": token})
     db.session.expire_all()
     assert db.session.get(AllocationRound, open_round.id).status == "closed"
-
-
-@pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
-def test_two_coordinators_publishing_at_once_on_postgresql(
-    app, client, make, login, programme, open_round
-):
-    p = programme
-    ranked_round(client, login, p, open_round)
-    coordinator_does(client, login, p.coordinator, open_round, "close")
-    office = [p.coordinator.id, make.coordinator().id]
-    start = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def publish(user_id: int) -> None:
-        with app.test_request_context():
-            round_ = db.session.get(AllocationRound, open_round.id)
-            user = db.session.get(User, user_id)
-            start.wait()
-            try:
-                round_allocation.publish(round_, user, now=datetime.now(UTC))
-                db.session.commit()
-                outcomes.append("published")
-            except rounds.RoundError:
-                db.session.rollback()
-                outcomes.append("refused")
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=publish, args=(uid,)) for uid in office]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert sorted(outcomes) == ["published", "refused"]
-    db.session.expire_all()
-    accepted = db.session.scalar(
-        select(func.count(Application.id)).where(Application.status == "accepted")
-    )
-    assert accepted == 3
-    assert kinds_for(p.wong).count("round_placed") == 1

@@ -6,7 +6,8 @@ posting's places (capacity minus accepted applications), the students' rank list
 without the choices whose application has closed since, and the employers' orders
 (web/services/round_lists.py). A preview stores the result for the coordinator and
 changes nothing else. Publishing runs the allocation again on the data as it is then,
-under a lock on the round's posting rows, and in the caller's one transaction makes
+under locks on the taking part students' and the round's posting rows (in the order
+applying and accepting take them), and in the caller's one transaction makes
 every placement an accepted application, withdraws the placed students' other open
 applications and tells every student and firm concerned.
 """
@@ -160,7 +161,16 @@ def publish(round_: AllocationRound, actor: User | None, *, now: datetime) -> Ou
             else _("Only a closed round can be published.")
         )
     posting_ids = [rp.posting_id for rp in round_.postings]
-    # The same lock accepting an offer takes: no place is taken while the round allocates.
+    # Every taking part student first, in id order, then the postings: the order applying
+    # and accepting an offer lock in, so nobody applies elsewhere or takes an offer while
+    # the round places them, and no place is taken while it allocates.
+    taking_part = select(Application.student_id).where(Application.posting_id.in_(posting_ids))
+    db.session.execute(
+        select(StudentProfile.id)
+        .where(StudentProfile.id.in_(taking_part))
+        .order_by(StudentProfile.id)
+        .with_for_update()
+    ).all()
     db.session.execute(
         select(Posting.id).where(Posting.id.in_(posting_ids)).with_for_update()
     ).all()
