@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from web.extensions import db
-from web.models import Application, Posting, StudentProfile, User
+from web.models import Application, Consent, Posting, StudentProfile, User
 from web.services import applications, interviews, offers, stages
 from web.services.interviews import hong_kong_to_utc
 
@@ -53,17 +53,31 @@ def _spread_over_past_weeks(now: datetime) -> None:
 
     Everything above happens in the same second, which would give the dashboard a median
     of "0 minutes" in every stage; a programme a coordinator opens has weeks of history.
-    The order of each application's events (their ids) is kept.
+    The order of each application's events (their ids) is kept; the consent to the
+    transfer goes back with the application, and an interview that led to an offer took
+    place between the two.
     """
     db.session.flush()
+    consents = {
+        (c.user_id, c.posting_id): c
+        for c in db.session.scalars(select(Consent).where(Consent.kind == "transfer"))
+    }
     applications_made = db.session.scalars(select(Application).order_by(Application.id)).all()
     for i, application in enumerate(applications_made):
         at = now - timedelta(days=28 - i % 9, hours=(i * 7) % 24)
         application.created_at = at
-        for j, event in enumerate(sorted(application.events, key=lambda e: e.id)):
+        consent = consents.get((application.student.user_id, application.posting_id))
+        if consent is not None:
+            consent.given_at = at
+        events = sorted(application.events, key=lambda e: e.id)
+        for j, event in enumerate(events):
             if j:
                 at += timedelta(days=1 + (i + j) % 4, hours=(i * 5 + j * 3) % 12)
             event.at = min(at, now)
+        held = [e.at for e in events if e.to_status == "interview"]
+        after = [e.at for e in events if e.to_status == "offered"]
+        for interview in application.interviews if held and after else ():
+            interview.starts_at = held[0] + (after[0] - held[0]) / 2
 
 
 def _move_along(posting: Posting, employer: User) -> None:

@@ -86,7 +86,7 @@ def insert_plain(table: Table, columns: tuple[str, ...], rows: list[tuple[Any, .
     if defaulted:  # COPY and the raw executemany would leave them NULL
         raise ValueError(f"insert_plain cannot fill the defaults of {table.name}: {defaulted}")
     connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.driver == "psycopg":  # PostgreSQL through psycopg 3
         _copy(connection, table, columns, rows)
         return
     stmt = insert(table).values({c: bindparam(c) for c in columns})
