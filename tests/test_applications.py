@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from web.extensions import db
 from web.models import Application
+from web.services import applications as application_service
 
 NOTE = "I built a credit-risk scorecard in Python for my final-year project."
 
@@ -39,6 +40,22 @@ def test_applying_twice_gives_one_application_and_a_message(client, make, login)
     login(make.student())
     apply(client, posting)
     response = apply(client, posting)
+    assert count_applications() == 1
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You have already applied to this internship." in page
+
+
+def test_the_unique_constraint_settles_a_duplicate_the_checks_missed(
+    client, make, login, monkeypatch
+):
+    """Should a duplicate ever get past the lock and the check (a database without row
+    locks), the constraint refuses it with the same message, not a 500."""
+    posting = make.posting()
+    login(make.student())
+    apply(client, posting)
+    monkeypatch.setattr(application_service, "find", lambda profile, posting: None)
+    response = apply(client, posting)
+    assert response.status_code == 302
     assert count_applications() == 1
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "You have already applied to this internship." in page
