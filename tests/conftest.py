@@ -18,10 +18,11 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, event, text
 
+from tests.round_support import Programme, build_programme, create_round
 from web import create_app
 from web.config import TestConfig, normalise_database_url
 from web.extensions import db
-from web.models import EmployerMembership, Firm, Posting, User
+from web.models import AllocationRound, EmployerMembership, Firm, Posting, User
 from web.models.base import utcnow
 from web.services import accounts
 from web.services.postings import PostingData, SkillNeed, apply_data
@@ -212,6 +213,20 @@ class Login:
 @pytest.fixture
 def login(client: FlaskClient) -> Login:
     return Login(client)
+
+
+@pytest.fixture
+def programme(make: Factory) -> Programme:
+    """The allocation-round programme of tests/round_support.py (test_dashboard.py has a
+    programme of its own)."""
+    return build_programme(make)
+
+
+@pytest.fixture
+def open_round(client: FlaskClient, login: Login, programme: Programme) -> AllocationRound:
+    """A round open for rank lists over the programme's three postings."""
+    p = programme
+    return create_round(client, login, p.coordinator, [p.risk, p.data, p.payments])
 
 
 class QueryCounter:

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.test import TestResponse
 
 from tests.conftest import PASSWORD, TEST_DATABASE_URL
-from tests.hiring_support import NOTE, applied, fresh, kinds_for
+from tests.hiring_support import NOTE, applied, fresh, kinds_for, look_for_a_place_then_wait
 from tests.seedfiles import SEEDS, counts
 from web.config import normalise_database_url
 from web.extensions import db
@@ -328,11 +328,7 @@ def test_an_application_cannot_slip_in_while_an_offer_is_accepted(
     apply_url = f"/student/postings/{make.posting(make.firm(name='WeBank')).ref}/apply"
     tabs = signed_in(app, student, tabs=2)
     locked, checked, accepted = threading.Event(), threading.Event(), threading.Event()
-    lock, accept, placement = (
-        application_service.lock_student,
-        offers.accept,
-        application_service.placement,
-    )
+    lock, accept = application_service.lock_student, offers.accept
 
     def locking(profile_id: int) -> None:
         lock(profile_id)
@@ -345,16 +341,9 @@ def test_an_application_cannot_slip_in_while_an_offer_is_accepted(
         accepted.set()
         return withdrawn
 
-    def checking_then_waiting(profile: Any) -> Any:
-        found = placement(profile)
-        checked.set()
-        if found is None:  # no place seen: let the acceptance commit before inserting
-            accepted.wait(timeout=WAIT)
-        return found
-
     monkeypatch.setattr(application_service, "lock_student", locking)
     monkeypatch.setattr(offers, "accept", accepting_and_committing)
-    monkeypatch.setattr(application_service, "placement", checking_then_waiting)
+    look_for_a_place_then_wait(monkeypatch, checked, accepted, WAIT)
 
     def apply_once_accepting() -> TestResponse:
         locked.wait(timeout=WAIT)

@@ -8,14 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.hiring_support import kinds_for
-from tests.round_support import build_programme, create_round, rank
+from tests.round_support import create_round, rank
 from web.extensions import db
 from web.models import AllocationRound, Application, Notification, OutboxMessage
-
-
-@pytest.fixture
-def programme(make):
-    return build_programme(make)
 
 
 @pytest.fixture

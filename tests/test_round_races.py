@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import TEST_DATABASE_URL
-from tests.hiring_support import NOTE, kinds_for
-from tests.round_support import build_programme, coordinator_does, create_round, ranked_round
+from tests.hiring_support import NOTE, kinds_for, look_for_a_place_then_wait
+from tests.round_support import coordinator_does, ranked_round
 from web.extensions import db
 from web.models import AllocationRound, Application, Posting, StudentProfile, User
 from web.services import applications as application_service
@@ -26,17 +26,6 @@ pytestmark = pytest.mark.skipif(
     not TEST_DATABASE_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)"
 )
 WAIT = 20  # seconds a thread waits for another before the test fails
-
-
-@pytest.fixture
-def programme(make):
-    return build_programme(make)
-
-
-@pytest.fixture
-def open_round(client, login, programme):
-    p = programme
-    return create_round(client, login, p.coordinator, [p.risk, p.data, p.payments])
 
 
 def test_two_coordinators_publishing_at_once_on_postgresql(
@@ -90,21 +79,14 @@ def test_a_student_placed_by_the_round_cannot_apply_while_it_publishes(
     elsewhere = make.posting(make.firm(name="Tencent Financial Technology")).id
     student_id, profile_id = p.wong.id, p.wong.profile.id  # placed in the risk internship
     publishing, checked, published = threading.Event(), threading.Event(), threading.Event()
-    compute, placement = round_allocation.compute, application_service.placement
+    compute = round_allocation.compute
 
     def computing(*args: Any) -> Any:
         publishing.set()  # the round holds its locks: now the student applies
         return compute(*args)
 
-    def checking_then_waiting(profile: Any) -> Any:
-        found = placement(profile)
-        checked.set()
-        if found is None:  # no place seen: let the round commit before inserting
-            published.wait(timeout=WAIT)
-        return found
-
     monkeypatch.setattr(round_allocation, "compute", computing)
-    monkeypatch.setattr(application_service, "placement", checking_then_waiting)
+    look_for_a_place_then_wait(monkeypatch, checked, published, WAIT)
     outcomes: dict[str, str] = {}
 
     def publish() -> None:

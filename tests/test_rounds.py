@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from tests.hiring_support import applied, flashed, kinds_for
 from tests.round_support import (
-    build_programme,
     coordinator_does,
     create_round,
     employer_rows,
@@ -30,17 +29,6 @@ from web.models import (
 from web.services import ranking, round_allocation
 
 ROUND_KINDS = ("round_placed", "round_unplaced", "round_results")
-
-
-@pytest.fixture
-def programme(make):
-    return build_programme(make)
-
-
-@pytest.fixture
-def open_round(client, login, programme):
-    p = programme
-    return create_round(client, login, p.coordinator, [p.risk, p.data, p.payments])
 
 
 def statuses(programme) -> dict[tuple[str, str], str]:

@@ -43,8 +43,8 @@ from web.models import (
 )
 from web.models.base import utcnow
 
-# Re-read profiles changed this long before the last seen change, so that a transaction
-# that committed late with an earlier timestamp is not missed.
+# Compare the stamps of profiles changed since this long before the pool's last read, so
+# that a transaction that committed late with an earlier timestamp is not missed.
 _SAFETY_MARGIN = timedelta(minutes=5)
 
 
